@@ -1,0 +1,46 @@
+# Two commands set up a fresh machine (README.md): `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1:8000
+
+# The app runs from the checkout in development mode; production sets its own environment
+# (docs/operations.md).
+run test messages: export DJANGO_DEBUG ?= 1
+
+.PHONY: install run test lint format messages clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_seeds
+	$(PY) manage.py create_demo_users $(if $(DEMO_PASSWORD),--password "$(DEMO_PASSWORD)")
+	$(PY) manage.py runserver $(HOST)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Refresh the message catalogue after changing user-visible text, then translate the new
+# entries in locale/zh_Hans/LC_MESSAGES/django.po (needs GNU gettext).
+messages: install
+	$(PY) manage.py makemessages --locale zh_Hans --ignore "$(VENV)/*" --ignore "static/*"
+	$(PY) manage.py compilemessages --locale zh_Hans --ignore "$(VENV)/*"
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Activity models arrive with the activities issue (issue 5)."""

@@ -1,0 +1,71 @@
+"""Every change of state in the directory goes through a function here."""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from hcppcc.directory.choices import Role
+from hcppcc.directory.models import HandlingUnit, Member, Session, User
+
+
+def validate_role_links(*, roles: Iterable[str], handling_unit: HandlingUnit | None) -> None:
+    """A handling-unit user has exactly one unit; nobody else has one.
+
+    Shared by the admin user form and ``user_set_roles`` so that the rule lives once.
+    """
+    is_unit_user = Role.HANDLING_UNIT in set(roles)
+    if is_unit_user and handling_unit is None:
+        raise ValidationError(
+            {"handling_unit": _("A handling-unit user must belong to a handling unit.")}
+        )
+    if not is_unit_user and handling_unit is not None:
+        raise ValidationError(
+            {"handling_unit": _("Only users in the handling unit role belong to a unit.")}
+        )
+
+
+@transaction.atomic
+def user_set_roles(
+    *,
+    user: User,
+    roles: Iterable[Role],
+    handling_unit: HandlingUnit | None = None,
+    member: Member | None = None,
+) -> User:
+    """Make ``roles`` the user's roles, with the unit or member record the roles need."""
+    roles = set(roles)
+    validate_role_links(roles=roles, handling_unit=handling_unit)
+    if Role.MEMBER in roles and member is None:
+        raise ValidationError({"member": _("A member user must be linked to a member record.")})
+    if member is not None and member.user_id not in (None, user.pk):
+        raise ValidationError(
+            {"member": _("This member record is already linked to another user.")}
+        )
+
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.handling_unit_id != (handling_unit.pk if handling_unit else None):
+        user.handling_unit = handling_unit
+        user.save(update_fields=["handling_unit"])
+    role_groups = Group.objects.filter(name__in=Role.values)
+    user.groups.remove(*role_groups.exclude(name__in=roles))
+    user.groups.add(*role_groups.filter(name__in=roles))
+    if member is not None and member.user_id != user.pk:
+        member.user = user
+        member.save(update_fields=["user", "updated_at"])
+    return user
+
+
+@transaction.atomic
+def session_make_current(*, session: Session) -> Session:
+    """Mark ``session`` as the current one; the previous current session stops being so."""
+    # Lock every current row first: two clerks switching at once must not leave two
+    # current sessions (the partial unique index would refuse the second anyway).
+    list(Session.objects.select_for_update().filter(is_current=True))
+    Session.objects.filter(is_current=True).exclude(pk=session.pk).update(is_current=False)
+    if not session.is_current:
+        session.is_current = True
+        session.save(update_fields=["is_current", "updated_at"])
+    return session

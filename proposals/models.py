@@ -1,0 +1,1 @@
+"""Proposal models arrive with the proposal lifecycle (issue 3)."""

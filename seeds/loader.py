@@ -1,0 +1,224 @@
+"""Load seed records from YAML files into the database.
+
+A seed file names one model, the fields that identify a record, and the records::
+
+    model: directory.Member          # app_label.ModelName
+    key: [name, sector]              # fields that find an existing record
+    create_only: [is_current]        # optional: fields set on creation, never updated
+    records:
+      - name: 孙建华
+        position: chair
+        committees: [[提案委员会]]
+
+A foreign key or many-to-many value is the related record's natural key (a scalar for a
+one-part key, a list otherwise), looked up with the related manager's
+``get_by_natural_key``. Fields a record leaves out are left alone.
+
+Loading is idempotent: a record whose fields already hold the file's values is not written,
+so a second run reports nothing created or updated. It is atomic: every file is read and
+every record validated inside one transaction, and the first problem rolls all of it back
+with an error naming the file and the record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.apps import apps
+from django.core.exceptions import (
+    FieldDoesNotExist,
+    MultipleObjectsReturned,
+    ObjectDoesNotExist,
+    ValidationError,
+)
+from django.db import models, transaction
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+class SeedError(Exception):
+    """A seed file or one of its records is malformed; nothing was loaded."""
+
+
+@dataclass
+class FileResult:
+    path: Path
+    model_label: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+@dataclass
+class SeedFile:
+    path: Path
+    model: type[models.Model]
+    key: list[str]
+    create_only: set[str]
+    records: list[dict[str, Any]] = field(default_factory=list)
+
+
+def seed_files(directory: Path = DATA_DIR) -> list[Path]:
+    """The seed files of ``directory`` in load order (their names start with a number)."""
+    return sorted(p for p in directory.iterdir() if p.suffix in {".yaml", ".yml"})
+
+
+def load_seeds(paths: Iterable[Path] | None = None) -> list[FileResult]:
+    """Load ``paths`` (default: every file in seeds/data) in one transaction."""
+    paths = list(paths) if paths is not None else seed_files()
+    parsed = [_parse(path) for path in paths]
+    with transaction.atomic():
+        return [_load(seed) for seed in parsed]
+
+
+def _parse(path: Path) -> SeedFile:
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise SeedError(f"{path}: cannot be read as YAML: {error}") from error
+    if not isinstance(document, dict):
+        raise SeedError(f"{path}: expected a mapping with 'model', 'key' and 'records'")
+    unknown = set(document) - {"model", "key", "create_only", "records"}
+    if unknown:
+        raise SeedError(f"{path}: unknown top-level entries: {', '.join(sorted(unknown))}")
+    try:
+        model = apps.get_model(str(document.get("model")))
+    except (LookupError, ValueError) as error:
+        raise SeedError(f"{path}: 'model' must name a model as app_label.Model") from error
+    key = document.get("key")
+    records = document.get("records")
+    if not isinstance(key, list) or not key:
+        raise SeedError(f"{path}: 'key' must be a non-empty list of field names")
+    if not isinstance(records, list):
+        raise SeedError(f"{path}: 'records' must be a list")
+    for name in key + list(document.get("create_only") or []):
+        _field(model, name, where=str(path))
+    return SeedFile(
+        path=path,
+        model=model,
+        key=key,
+        create_only=set(document.get("create_only") or []),
+        records=records,
+    )
+
+
+def _field(model: type[models.Model], name: str, *, where: str) -> models.Field:
+    try:
+        found = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        raise SeedError(f"{where}: {model.__name__} has no field {name!r}") from None
+    if found.auto_created or (not found.concrete and not found.many_to_many):
+        raise SeedError(f"{where}: {model.__name__}.{name} cannot be seeded")
+    return found
+
+
+def _load(seed: SeedFile) -> FileResult:
+    result = FileResult(path=seed.path, model_label=seed.model._meta.label)
+    seen_keys: set[tuple] = set()
+    for index, record in enumerate(seed.records, start=1):
+        where = f"{seed.path}: record {index}"
+        if not isinstance(record, dict):
+            raise SeedError(f"{where}: expected a mapping of field names to values")
+        where = f"{where} ({_describe(record, seed.key)})"
+        try:
+            outcome = _load_record(seed, record, seen_keys, where)
+        except SeedError:
+            raise
+        except ValidationError as error:
+            raise SeedError(f"{where}: {_format_validation(error)}") from error
+        setattr(result, outcome, getattr(result, outcome) + 1)
+    return result
+
+
+def _load_record(seed: SeedFile, record: dict, seen_keys: set[tuple], where: str) -> str:
+    model = seed.model
+    values: dict[str, Any] = {}
+    many: dict[str, list[models.Model]] = {}
+    for name, raw in record.items():
+        model_field = _field(model, name, where=where)
+        if model_field.many_to_many:
+            if not isinstance(raw, list):
+                raise SeedError(f"{where}: {name} must be a list")
+            many[name] = [_resolve(model_field, item, where) for item in raw]
+        elif model_field.is_relation:
+            values[name] = None if raw is None else _resolve(model_field, raw, where)
+        else:
+            values[name] = raw
+
+    missing = [name for name in seed.key if name not in values and name not in many]
+    if any(model._meta.get_field(name).null is False for name in missing):
+        raise SeedError(f"{where}: key field(s) missing: {', '.join(missing)}")
+    lookup = {name: values.get(name) for name in seed.key}
+    identity = tuple(str(value) for value in lookup.values())
+    if identity in seen_keys:
+        raise SeedError(f"{where}: the same key appears twice in this file")
+    seen_keys.add(identity)
+
+    try:
+        instance = model._default_manager.get(**lookup)
+    except ObjectDoesNotExist:
+        instance = model(**values)
+        instance.full_clean()
+        instance.save()
+        for name, related in many.items():
+            getattr(instance, name).set(related)
+        return "created"
+    except MultipleObjectsReturned:
+        raise SeedError(f"{where}: the key matches several existing records") from None
+
+    changed = []
+    for name, value in values.items():
+        if name in seed.create_only:
+            continue
+        model_field = model._meta.get_field(name)
+        current = getattr(instance, name)
+        new = value if model_field.is_relation else model_field.to_python(value)
+        if current != new:
+            setattr(instance, name, new)
+            changed.append(name)
+    changed_many = [
+        name
+        for name, related in many.items()
+        if set(getattr(instance, name).values_list("pk", flat=True)) != {r.pk for r in related}
+    ]
+    if not changed and not changed_many:
+        return "unchanged"
+    if changed:
+        instance.full_clean()
+        auto_now = [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
+        instance.save(update_fields=changed + auto_now)
+    for name in changed_many:
+        getattr(instance, name).set(many[name])
+    return "updated"
+
+
+def _resolve(model_field: models.Field, raw: Any, where: str) -> models.Model:
+    related = model_field.related_model
+    natural_key = raw if isinstance(raw, list) else [raw]
+    try:
+        return related._default_manager.get_by_natural_key(*natural_key)
+    except (ObjectDoesNotExist, MultipleObjectsReturned, TypeError, ValueError):
+        raise SeedError(
+            f"{where}: {model_field.name}: no single {related.__name__} with key {raw!r}"
+        ) from None
+
+
+def _describe(record: dict, key: list[str]) -> str:
+    return ", ".join(f"{name}={record.get(name)!r}" for name in key if name in record) or "?"
+
+
+def _format_validation(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return "; ".join(
+            f"{name}: {' '.join(str(m) for m in messages)}"
+            for name, messages in error.message_dict.items()
+        )
+    return " ".join(str(m) for m in error.messages)
