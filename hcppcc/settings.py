@@ -90,7 +90,9 @@ DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60)
+            DATABASE_URL,
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
         )
     }
 else:
@@ -156,6 +158,25 @@ if DEBUG:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(VAR_DIR / "media")))
 
+# --- Proposal handling rules ------------------------------------------------------------
+# Deadlines differ from city to city; these are the defaults of the 2020 rules.
+PROPOSAL_RULES = {
+    # Days a co-signer has to confirm a joint proposal (待会签).
+    "cosign_days": env_int("HCPPCC_COSIGN_DAYS", 7),
+    # Calendar months a lead or separate unit has to reply, from assignment.
+    "reply_months": env_int("HCPPCC_REPLY_MONTHS", 3),
+    # Calendar months a joint unit has to send its opinion to the lead unit.
+    "joint_opinion_months": env_int("HCPPCC_JOINT_OPINION_MONTHS", 1),
+    # Days after assignment within which a unit may ask to return a proposal (退办).
+    "return_window_days": env_int("HCPPCC_RETURN_WINDOW_DAYS", 10),
+    # Days the proposer has to give feedback after the reply is approved.
+    "feedback_days": env_int("HCPPCC_FEEDBACK_DAYS", 15),
+    # Calendar months a unit has to reply again after unsatisfied feedback.
+    "rehandling_months": env_int("HCPPCC_REHANDLING_MONTHS", 1),
+    # How many times unsatisfied feedback reopens handling; after that it closes.
+    "max_rehandling_rounds": env_int("HCPPCC_MAX_REHANDLING_ROUNDS", 1),
+}
+
 # --- REST API -------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -174,14 +195,17 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Security -------------------------------------------------------------------------
-# Behind a TLS-terminating proxy (docs/operations.md); off in development.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Only behind a TLS-terminating proxy that sets (and strips from clients) this header;
+# otherwise a client could claim HTTPS (docs/operations.md).
+if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
-SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", not DEBUG)
+# Hard to undo once browsers have seen them: off unless the deployment says so.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

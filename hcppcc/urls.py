@@ -2,9 +2,11 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
 from hcppcc.directory import views as directory_views
+from hcppcc.directory.forms import SignInForm
 
 admin.site.site_header = admin.site.site_title = "hcppcc"
 
@@ -12,10 +14,13 @@ urlpatterns = [
     path("", directory_views.home, name="home"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            authentication_form=SignInForm, redirect_authenticated_user=True
+        ),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Anyone may end their session, including a user whose role was taken away meanwhile.
+    path("accounts/logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
     path(
         "accounts/password/",
         auth_views.PasswordChangeView.as_view(),

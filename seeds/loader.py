@@ -14,10 +14,12 @@ A foreign key or many-to-many value is the related record's natural key (a scala
 one-part key, a list otherwise), looked up with the related manager's
 ``get_by_natural_key``. Fields a record leaves out are left alone.
 
-Loading is idempotent: a record whose fields already hold the file's values is not written,
-so a second run reports nothing created or updated. It is atomic: every file is read and
-every record validated inside one transaction, and the first problem rolls all of it back
-with an error naming the file and the record.
+Loading is idempotent: a missing record is created, an existing one is left alone, so a
+second run writes nothing. The office's own edits of seeded records survive a reload;
+``update=True`` (``load_seeds --update``) puts the files' values back instead, and again
+writes only what differs. It is atomic: every file is read and every record validated
+inside one transaction, and the first problem rolls all of it back with an error naming the
+file and the record.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ from django.core.exceptions import (
 from django.db import models, transaction
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+# Demonstration records, loaded only by ``create_demo_users`` (never in production).
+DEMO_DIR = Path(__file__).resolve().parent / "demo"
 
 
 class SeedError(Exception):
@@ -51,6 +55,8 @@ class FileResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Existing records whose fields differ from the file, left alone without ``update``.
+    differ: int = 0
 
     @property
     def changed(self) -> bool:
@@ -71,12 +77,23 @@ def seed_files(directory: Path = DATA_DIR) -> list[Path]:
     return sorted(p for p in directory.iterdir() if p.suffix in {".yaml", ".yml"})
 
 
-def load_seeds(paths: Iterable[Path] | None = None) -> list[FileResult]:
+def load_seeds(paths: Iterable[Path] | None = None, *, update: bool = False) -> list[FileResult]:
     """Load ``paths`` (default: every file in seeds/data) in one transaction."""
     paths = list(paths) if paths is not None else seed_files()
     parsed = [_parse(path) for path in paths]
+    # One record must not be defined twice, even in two files: the loads would fight.
+    seen_keys: dict[type[models.Model], set[tuple]] = {}
     with transaction.atomic():
-        return [_load(seed) for seed in parsed]
+        return [
+            _load(seed, seen_keys.setdefault(seed.model, set()), update=update) for seed in parsed
+        ]
+
+
+def _names(document: dict, entry: str, path: Path) -> list[str]:
+    value = document.get(entry) or []
+    if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+        raise SeedError(f"{path}: '{entry}' must be a list of field names")
+    return value
 
 
 def _parse(path: Path) -> SeedFile:
@@ -93,21 +110,16 @@ def _parse(path: Path) -> SeedFile:
         model = apps.get_model(str(document.get("model")))
     except (LookupError, ValueError) as error:
         raise SeedError(f"{path}: 'model' must name a model as app_label.Model") from error
-    key = document.get("key")
+    key = _names(document, "key", path)
+    create_only = _names(document, "create_only", path)
     records = document.get("records")
-    if not isinstance(key, list) or not key:
+    if not key:
         raise SeedError(f"{path}: 'key' must be a non-empty list of field names")
     if not isinstance(records, list):
         raise SeedError(f"{path}: 'records' must be a list")
-    for name in key + list(document.get("create_only") or []):
+    for name in key + create_only:
         _field(model, name, where=str(path))
-    return SeedFile(
-        path=path,
-        model=model,
-        key=key,
-        create_only=set(document.get("create_only") or []),
-        records=records,
-    )
+    return SeedFile(path=path, model=model, key=key, create_only=set(create_only), records=records)
 
 
 def _field(model: type[models.Model], name: str, *, where: str) -> models.Field:
@@ -120,25 +132,28 @@ def _field(model: type[models.Model], name: str, *, where: str) -> models.Field:
     return found
 
 
-def _load(seed: SeedFile) -> FileResult:
+def _load(seed: SeedFile, seen_keys: set[tuple], *, update: bool) -> FileResult:
     result = FileResult(path=seed.path, model_label=seed.model._meta.label)
-    seen_keys: set[tuple] = set()
     for index, record in enumerate(seed.records, start=1):
         where = f"{seed.path}: record {index}"
         if not isinstance(record, dict):
             raise SeedError(f"{where}: expected a mapping of field names to values")
         where = f"{where} ({_describe(record, seed.key)})"
         try:
-            outcome = _load_record(seed, record, seen_keys, where)
+            outcome = _load_record(seed, record, seen_keys, where, update=update)
         except SeedError:
             raise
         except ValidationError as error:
             raise SeedError(f"{where}: {_format_validation(error)}") from error
+        except (TypeError, ValueError) as error:
+            raise SeedError(f"{where}: {error}") from error
         setattr(result, outcome, getattr(result, outcome) + 1)
     return result
 
 
-def _load_record(seed: SeedFile, record: dict, seen_keys: set[tuple], where: str) -> str:
+def _load_record(
+    seed: SeedFile, record: dict, seen_keys: set[tuple], where: str, *, update: bool
+) -> str:
     model = seed.model
     values: dict[str, Any] = {}
     many: dict[str, list[models.Model]] = {}
@@ -150,8 +165,13 @@ def _load_record(seed: SeedFile, record: dict, seen_keys: set[tuple], where: str
             many[name] = [_resolve(model_field, item, where) for item in raw]
         elif model_field.is_relation:
             values[name] = None if raw is None else _resolve(model_field, raw, where)
+        elif isinstance(raw, list | dict):
+            raise SeedError(f"{where}: {name} must be a single value")
         else:
-            values[name] = raw
+            try:
+                values[name] = model_field.to_python(raw)
+            except ValidationError as error:  # the wrong type, e.g. letters for a year
+                raise ValidationError({name: error.messages}) from error
 
     missing = [name for name in seed.key if name not in values and name not in many]
     if any(model._meta.get_field(name).null is False for name in missing):
@@ -159,7 +179,7 @@ def _load_record(seed: SeedFile, record: dict, seen_keys: set[tuple], where: str
     lookup = {name: values.get(name) for name in seed.key}
     identity = tuple(str(value) for value in lookup.values())
     if identity in seen_keys:
-        raise SeedError(f"{where}: the same key appears twice in this file")
+        raise SeedError(f"{where}: the same record is defined twice in the seed files")
     seen_keys.add(identity)
 
     try:
@@ -176,21 +196,19 @@ def _load_record(seed: SeedFile, record: dict, seen_keys: set[tuple], where: str
 
     changed = []
     for name, value in values.items():
-        if name in seed.create_only:
-            continue
-        model_field = model._meta.get_field(name)
-        current = getattr(instance, name)
-        new = value if model_field.is_relation else model_field.to_python(value)
-        if current != new:
-            setattr(instance, name, new)
+        if name not in seed.create_only and getattr(instance, name) != value:
+            setattr(instance, name, value)
             changed.append(name)
     changed_many = [
         name
         for name, related in many.items()
-        if set(getattr(instance, name).values_list("pk", flat=True)) != {r.pk for r in related}
+        if name not in seed.create_only
+        and set(getattr(instance, name).values_list("pk", flat=True)) != {r.pk for r in related}
     ]
     if not changed and not changed_many:
         return "unchanged"
+    if not update:
+        return "differ"
     if changed:
         instance.full_clean()
         auto_now = [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]

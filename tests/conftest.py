@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import translation
 
-from hcppcc.directory.choices import ADMIN_ROLES, MemberPosition, Role
+from hcppcc.directory.choices import MemberPosition, Role
 from hcppcc.directory.services import user_set_roles
 from tests.factories import HandlingUnitFactory, MemberFactory, UserFactory
 
@@ -33,7 +33,7 @@ def _default_language():
 
 
 def _persona(username: str, role: Role, **links):
-    user = UserFactory(username=username, is_staff=role in ADMIN_ROLES)
+    user = UserFactory(username=username)
     return user_set_roles(user=user, roles=[role], **links)
 
 

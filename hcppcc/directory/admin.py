@@ -22,14 +22,14 @@ from hcppcc.directory.models import (
 class DeactivateMixin:
     """Records are deactivated, never deleted: proposals and history point at them."""
 
-    @admin.action(description=_("Deactivate selected records"))
+    @admin.action(description=_("Deactivate selected records"), permissions=("change",))
     def deactivate(self, request, queryset):
-        count = queryset.filter(is_active=True).update(is_active=False)
+        count = services.records_set_active(records=queryset, active=False)
         self.message_user(request, _("%(count)d record(s) deactivated.") % {"count": count})
 
-    @admin.action(description=_("Reactivate selected records"))
+    @admin.action(description=_("Reactivate selected records"), permissions=("change",))
     def reactivate(self, request, queryset):
-        count = queryset.filter(is_active=False).update(is_active=True)
+        count = services.records_set_active(records=queryset, active=True)
         self.message_user(request, _("%(count)d record(s) reactivated.") % {"count": count})
 
     def has_delete_permission(self, request, obj=None) -> bool:
@@ -108,6 +108,10 @@ class MemberAdmin(DeactivateMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("committees")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Scoping keys on this link: only a superuser (through the user's roles) may set it.
+        return () if request.user.is_superuser else ("user",)
 
     @admin.display(description=_("committees"))
     def committee_list(self, obj: Member) -> str:

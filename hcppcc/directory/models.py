@@ -113,7 +113,7 @@ class Session(TimeStamped):
         ]
 
     def __str__(self) -> str:
-        return self.label
+        return self.label or f"{self.term}-{self.number}"
 
     def natural_key(self) -> tuple[int, int]:
         return (self.term, self.number)

@@ -5,9 +5,11 @@ from collections.abc import Iterable
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hcppcc.directory.choices import Role
+from hcppcc.directory.choices import ADMIN_ROLES, Role
 from hcppcc.directory.models import HandlingUnit, Member, Session, User
 
 
@@ -35,7 +37,11 @@ def user_set_roles(
     handling_unit: HandlingUnit | None = None,
     member: Member | None = None,
 ) -> User:
-    """Make ``roles`` the user's roles, with the unit or member record the roles need."""
+    """Make ``roles`` the user's roles, with the unit or member record the roles need.
+
+    Admin access (``is_staff``) follows the roles: the office, committee staff, leaders and
+    auditors work in the admin too; unit and member users only on the staff pages.
+    """
     roles = set(roles)
     validate_role_links(roles=roles, handling_unit=handling_unit)
     if Role.MEMBER in roles and member is None:
@@ -46,16 +52,29 @@ def user_set_roles(
         )
 
     user = User.objects.select_for_update().get(pk=user.pk)
-    if user.handling_unit_id != (handling_unit.pk if handling_unit else None):
-        user.handling_unit = handling_unit
-        user.save(update_fields=["handling_unit"])
+    user.handling_unit = handling_unit
+    user.is_staff = user.is_superuser or bool(roles & ADMIN_ROLES)
+    user.save(update_fields=["handling_unit", "is_staff"])
     role_groups = Group.objects.filter(name__in=Role.values)
     user.groups.remove(*role_groups.exclude(name__in=roles))
     user.groups.add(*role_groups.filter(name__in=roles))
+    # A user stands for at most one member: drop a link the new roles no longer need.
+    stale = Member.objects.filter(user=user)
+    if member is not None:
+        stale = stale.exclude(pk=member.pk)
+    stale.update(user=None, updated_at=timezone.now())
     if member is not None and member.user_id != user.pk:
         member.user = user
         member.save(update_fields=["user", "updated_at"])
+    user._roles = frozenset(roles)
     return user
+
+
+@transaction.atomic
+def records_set_active(*, records: QuerySet, active: bool) -> int:
+    """Deactivate (or reactivate) directory records. They are never deleted: proposals and
+    history point at them. Returns how many records changed."""
+    return records.exclude(is_active=active).update(is_active=active, updated_at=timezone.now())
 
 
 @transaction.atomic

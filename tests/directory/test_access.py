@@ -12,8 +12,9 @@ from django.apps import apps
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
-# Views that must answer anonymous visitors: signing in, and the admin's own sign-in page.
-PUBLIC_URL_NAMES = {"login", "admin:login"}
+# Views that must answer anonymous visitors: signing in (ours and the admin's), signing out.
+SIGN_IN_URL_NAMES = {"login", "admin:login"}
+PUBLIC_URL_NAMES = SIGN_IN_URL_NAMES | {"logout"}
 # Values tried for each URL argument until the URL reverses.
 ARGUMENT_SAMPLES = ("1", "directory", "member", "x")
 
@@ -84,8 +85,8 @@ def test_anonymous_users_are_redirected_to_login(client, name, url, method):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", sorted(PUBLIC_URL_NAMES))
-def test_public_pages_are_only_the_sign_in_pages(client, name):
+@pytest.mark.parametrize("name", sorted(SIGN_IN_URL_NAMES))
+def test_the_sign_in_pages_answer_anonymous_visitors(client, name):
     response = client.get(reverse(name))
     assert response.status_code == 200
     assert 'type="password"' in response.content.decode()
@@ -95,11 +96,32 @@ def test_public_pages_are_only_the_sign_in_pages(client, name):
 def test_a_signed_in_user_without_a_role_is_refused_everywhere(client, no_role_user):
     client.force_login(no_role_user)
     for name, url in PROTECTED:
-        if name == "logout":
-            continue
         response = client.get(url)
         assert response.status_code == 403, f"{name} {url} answered {response.status_code}"
     assert "没有角色" in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_user_without_a_role_cannot_sign_in(client, no_role_user):
+    response = client.post(
+        reverse("login"), {"username": "nobody", "password": "correct-horse-battery-staple"}
+    )
+    assert "没有角色" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_a_user_whose_role_was_taken_away_can_still_sign_out(client, no_role_user):
+    client.force_login(no_role_user)
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_anonymous_sign_out_just_goes_to_the_sign_in_page(client):
+    response = client.post(reverse("logout"))
+    assert response["Location"] == reverse("login")
 
 
 @pytest.mark.django_db

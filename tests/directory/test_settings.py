@@ -15,6 +15,10 @@ PRODUCTION = {
     "DJANGO_DEBUG": "0",
     "DJANGO_ALLOWED_HOSTS": "hcppcc.example.org",
     "DJANGO_CSRF_TRUSTED_ORIGINS": "https://hcppcc.example.org",
+    # The documented production environment (docs/operations.md) opts into these.
+    "DJANGO_BEHIND_TLS_PROXY": "1",
+    "DJANGO_HSTS_INCLUDE_SUBDOMAINS": "1",
+    "DJANGO_HSTS_PRELOAD": "1",
 }
 
 
