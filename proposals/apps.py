@@ -1,10 +1,38 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from hcppcc.directory.choices import Role
+
+# Reference tables the office keeps: categories, reasons, result classes.
+TABLES = ("category", "rejectionreason", "resultclass")
+# Workflow records: created and moved only through proposals/services.py.
+RECORDS = (
+    "proposal",
+    "cosigner",
+    "assignment",
+    "returnrequest",
+    "extensionrequest",
+    "contactlog",
+    "jointopinion",
+    "reply",
+    "feedback",
+    "transition",
+)
+
 
 class ProposalsConfig(AppConfig):
     """Proposals from drafting to closing: review, assignment, replies, feedback."""
 
     name = "proposals"
     verbose_name = _("Proposals")
-    role_permissions = {}
+    # Admin permissions. Who may take which workflow step is policies.py's business; these
+    # only decide which admin pages a role can open. Nobody deletes workflow records.
+    role_permissions = {
+        Role.PROPOSAL_OFFICE: {
+            **dict.fromkeys(TABLES, ("view", "add", "change")),
+            **dict.fromkeys(RECORDS, ("view",)),
+            "proposal": ("view", "add", "change"),
+        },
+        Role.LEADER: dict.fromkeys(TABLES + RECORDS, ("view",)),
+        Role.AUDITOR: dict.fromkeys(TABLES + RECORDS, ("view",)),
+    }

@@ -38,8 +38,9 @@ def sync_role_permissions(sender: AppConfig, *, using: str = DEFAULT_DB_ALIAS, *
                         "which is not a permission of this app"
                     )
                 wanted.add(by_codename[codename])
-        # Created by migration directory.0002; a missing group is a broken database.
-        group = Group.objects.using(using).get(name=role.value)
+        # Migration directory.0002 creates the groups; a test database flushed between
+        # tests (TransactionTestCase) has lost them by the time this runs again.
+        group, _ = Group.objects.using(using).get_or_create(name=role.value)
         current = set(group.permissions.filter(content_type__in=content_types.values()))
         if missing := wanted - current:
             group.permissions.add(*missing)

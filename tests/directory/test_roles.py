@@ -1,5 +1,7 @@
 """Role groups, their permissions, and the rule that a unit user has exactly one unit."""
 
+import importlib
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -16,6 +18,11 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("role", list(Role))
 def test_each_role_has_its_group(role):
     assert Group.objects.filter(name=role.value).exists()
+
+
+def test_the_data_migration_creates_exactly_the_role_groups():
+    migration = importlib.import_module("hcppcc.directory.migrations.0002_create_role_groups")
+    assert set(migration.ROLE_GROUPS) == set(Role.values)
 
 
 def permissions_of(role: Role) -> set[str]:

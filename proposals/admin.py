@@ -1,0 +1,516 @@
+"""Admin for proposals: data entry by the office, every workflow step as a button.
+
+Status fields are read-only here. Each step opens a small form (``workflow.py``) and calls
+its service; a step that may not be taken shows the reason and changes nothing.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from proposals import services, workflow
+from proposals.choices import ProposalStatus
+from proposals.errors import WorkflowError
+from proposals.forms import AssignRowFormSet
+from proposals.models import (
+    Assignment,
+    Category,
+    ContactLog,
+    CoSigner,
+    ExtensionRequest,
+    Feedback,
+    JointOpinion,
+    Proposal,
+    RejectionReason,
+    Reply,
+    ResultClass,
+    ReturnRequest,
+    Transition,
+)
+
+
+class WorkflowAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose records move only through workflow steps.
+
+    Adds ``<id>/step/<name>/`` pages and shows the steps the user may take now as buttons
+    on the change page. The queryset is the model's ``visible_to(user)`` where it has one.
+    """
+
+    steps: list[workflow.Step] = []
+    change_form_template = "admin/proposals/change_form.html"
+
+    def url_name(self, view: str) -> str:
+        return f"{self.opts.app_label}_{self.opts.model_name}_{view}"
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/step/<slug:step>/",
+                self.admin_site.admin_view(self.step_view),
+                name=self.url_name("step"),
+            ),
+            *super().get_urls(),
+        ]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def available_steps(self, request, record) -> list[workflow.Step]:
+        return [step for step in self.steps if step.available(record, request.user)]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        record = self.get_object(request, object_id)
+        context = {**(extra_context or {})}
+        if record is not None:
+            info = self.opts.app_label, self.opts.model_name
+            context["workflow_steps"] = [
+                (
+                    step.label,
+                    reverse(f"admin:{info[0]}_{info[1]}_step", args=[record.pk, step.name]),
+                )
+                for step in self.available_steps(request, record)
+            ]
+        return super().change_view(request, object_id, form_url, context)
+
+    def step_view(self, request, object_id, step):
+        record = self.get_object(request, object_id)
+        if record is None:
+            raise Http404
+        if not self.has_view_permission(request, record):
+            raise PermissionDenied
+        spec = next((s for s in self.steps if s.name == step), None)
+        if spec is None:
+            raise Http404
+        change_url = reverse(f"admin:{self.url_name('change')}", args=[record.pk])
+        if not spec.available(record, request.user):
+            self.message_user(
+                request, _("This step cannot be taken on this record now."), messages.ERROR
+            )
+            return HttpResponseRedirect(change_url)
+
+        data = request.POST if request.method == "POST" else None
+        files = request.FILES if request.method == "POST" else None
+        form = spec.form(data, files, **spec.form_kwargs(record))
+        units = AssignRowFormSet(data, prefix="units") if spec.with_units else None
+        if data is not None and form.is_valid() and (units is None or units.is_valid()):
+            cleaned = dict(form.cleaned_data)
+            if units is not None:
+                cleaned["units"] = [row for row in units.cleaned_data if row]
+            try:
+                spec.run(record, request.user, cleaned)
+            except WorkflowError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                self.message_user(
+                    request, _("Done: %(step)s.") % {"step": spec.label}, messages.SUCCESS
+                )
+                return HttpResponseRedirect(change_url)
+
+        media = self.media + form.media + (units.media if units is not None else form.media)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": record,
+            "title": f"{spec.label} · {record}",
+            "form": form,
+            "units": units,
+            "media": media,
+            "change_url": change_url,
+        }
+        return render(request, "admin/proposals/step_form.html", context)
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "sort_order", "is_active")
+    list_editable = ("sort_order", "is_active")
+    search_fields = ("name",)
+    fields = ("name", "sort_order", "is_active")
+
+
+@admin.register(RejectionReason)
+class RejectionReasonAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "sort_order", "is_active")
+    list_editable = ("sort_order", "is_active")
+    search_fields = ("code", "name")
+    fields = ("code", "name", "description", "sort_order", "is_active")
+
+
+@admin.register(ResultClass)
+class ResultClassAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "sort_order", "is_active")
+    list_editable = ("sort_order", "is_active")
+    search_fields = ("code", "name")
+    fields = ("code", "name", "description", "sort_order", "is_active")
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class CoSignerInline(admin.TabularInline):
+    """Co-signers are invited on a draft; their answers come through the respond step."""
+
+    model = CoSigner
+    extra = 0
+    can_delete = False
+    fields = ("member", "status", "deadline", "responded_at")
+    readonly_fields = ("status", "deadline", "responded_at")
+    autocomplete_fields = ("member",)
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        draft = obj is None or obj.status == ProposalStatus.DRAFT
+        return draft and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class AssignmentInline(ReadOnlyInline):
+    model = Assignment
+    fields = ("unit", "role", "status", "assigned_on", "due_on", "round")
+    readonly_fields = fields
+
+
+class FeedbackInline(ReadOnlyInline):
+    model = Feedback
+    fields = ("round", "attitude", "result", "comment", "given_by", "created_at")
+    readonly_fields = fields
+    show_change_link = False
+
+
+class TransitionInline(ReadOnlyInline):
+    """The proposal's timeline."""
+
+    model = Transition
+    fields = ("at", "action_label", "assignment", "from_label", "to_label", "by", "note")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("assignment__unit", "by")
+
+    show_change_link = False
+    verbose_name_plural = _("timeline")
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return (("yes", _("Has overdue assignments")),)
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            overdue = Assignment.objects.overdue(timezone.localdate()).filter(
+                proposal=OuterRef("pk")
+            )
+            return queryset.filter(Exists(overdue))
+        return queryset
+
+
+@admin.register(Proposal)
+class ProposalAdmin(WorkflowAdmin):
+    steps = workflow.PROPOSAL_STEPS
+    list_display = (
+        "case_display",
+        "title",
+        "session",
+        "status",
+        "category",
+        "proposer",
+        "is_key",
+        "registration_display",
+    )
+    list_display_links = ("case_display", "title")
+    list_filter = (
+        "session",
+        "status",
+        "category",
+        "is_key",
+        "proposer_kind",
+        ("assignments__unit", admin.RelatedOnlyFieldListFilter),
+        OverdueFilter,
+    )
+    search_fields = (
+        "title",
+        "=case_number",
+        "=registration_number",
+        "lead_member__name",
+        "organization__name",
+        "organization__short_name",
+    )
+    list_select_related = (
+        "session",
+        "category",
+        "lead_member",
+        "organization",
+        "committee",
+        "sector",
+    )
+    autocomplete_fields = ("lead_member", "organization", "committee", "sector", "suggested_units")
+    readonly_fields = (
+        "status",
+        "case_display",
+        "registration_display",
+        "is_key",
+        "handling_round",
+        "rejection_reason",
+        "review_note",
+        "merged_into",
+        "conversion",
+        "submitted_at",
+        "reviewed_at",
+        "closed_at",
+        "created_by",
+    )
+    fieldsets = (
+        (
+            None,
+            {"fields": ("session", "title", "category", "situation", "suggestions", "explanation")},
+        ),
+        (
+            _("proposer"),
+            {
+                "fields": (
+                    "proposer_kind",
+                    "lead_member",
+                    "organization",
+                    "committee",
+                    "sector",
+                    "period",
+                    "source",
+                    "source_note",
+                    "suggested_units",
+                    "consent_to_publish",
+                    "no_publish_reason",
+                )
+            },
+        ),
+        (
+            _("status"),
+            {
+                "fields": (
+                    "status",
+                    "case_display",
+                    "registration_display",
+                    "is_key",
+                    "handling_round",
+                    "rejection_reason",
+                    "review_note",
+                    "merged_into",
+                    "conversion",
+                    "submitted_at",
+                    "reviewed_at",
+                    "closed_at",
+                    "created_by",
+                )
+            },
+        ),
+    )
+    inlines = (CoSignerInline, AssignmentInline, FeedbackInline, TransitionInline)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    @admin.display(description=_("case number"), ordering="case_number")
+    def case_display(self, obj: Proposal) -> str:
+        return obj.number_display or "—"
+
+    @admin.display(description=_("registration number"), ordering="registration_number")
+    def registration_display(self, obj: Proposal) -> str:
+        return obj.registration_display or "—"
+
+    @admin.display(description=_("proposer"))
+    def proposer(self, obj: Proposal) -> str:
+        return obj.proposer_display
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            services.proposal_create(proposal=obj, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is CoSigner:
+            for cosigner in formset.save(commit=False):
+                if cosigner.pk is None:
+                    services.cosigner_invite(
+                        proposal=form.instance, member=cosigner.member, by=request.user
+                    )
+            return
+        super().save_formset(request, form, formset, change)
+
+
+class ReplyInline(ReadOnlyInline):
+    model = Reply
+    fields = ("round", "result_class", "status", "reply_date", "signer", "review_note")
+    readonly_fields = fields
+
+
+class ReturnRequestInline(ReadOnlyInline):
+    model = ReturnRequest
+    fields = ("created_at", "reason", "suggested_unit", "decision", "decision_note")
+    readonly_fields = fields
+
+
+class ExtensionRequestInline(ReadOnlyInline):
+    model = ExtensionRequest
+    fields = ("created_at", "days", "reason", "decision", "decision_note")
+    readonly_fields = fields
+
+
+class ContactInline(ReadOnlyInline):
+    model = ContactLog
+    fields = ("date", "way", "people", "note")
+    readonly_fields = fields
+    show_change_link = False
+
+
+class JointOpinionInline(ReadOnlyInline):
+    model = JointOpinion
+    fields = ("text", "submitted_by", "created_at")
+    readonly_fields = fields
+    show_change_link = False
+
+
+class AssignmentOverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return (("yes", _("Overdue")),)
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.overdue(timezone.localdate())
+        return queryset
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(WorkflowAdmin):
+    steps = workflow.ASSIGNMENT_STEPS
+    list_display = ("proposal", "unit", "role", "status", "assigned_on", "due_on", "days_left")
+    list_filter = (
+        "status",
+        "role",
+        AssignmentOverdueFilter,
+        ("unit", admin.RelatedOnlyFieldListFilter),
+        "proposal__session",
+    )
+    search_fields = ("proposal__title", "=proposal__case_number", "unit__name")
+    list_select_related = ("proposal", "proposal__session", "unit")
+    fields = ("proposal_link", "unit", "role", "status", "assigned_on", "due_on", "round")
+    readonly_fields = fields
+    inlines = (
+        ReplyInline,
+        JointOpinionInline,
+        ContactInline,
+        ReturnRequestInline,
+        ExtensionRequestInline,
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return False  # assignments are made by the assign step of a proposal
+
+    @admin.display(description=_("days left"))
+    def days_left(self, obj: Assignment):
+        return obj.days_left(timezone.localdate())
+
+    @admin.display(description=_("proposal"))
+    def proposal_link(self, obj: Assignment) -> str:
+        url = reverse("admin:proposals_proposal_change", args=[obj.proposal_id])
+        return format_html('<a href="{}">{}</a>', url, obj.proposal)
+
+
+class StepOnlyAdmin(WorkflowAdmin):
+    """Records made by a step elsewhere and decided here: nothing is typed in directly."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+
+@admin.register(ReturnRequest)
+class ReturnRequestAdmin(StepOnlyAdmin):
+    steps = workflow.RETURN_REQUEST_STEPS
+    list_display = ("assignment", "created_at", "decision")
+    list_filter = ("decision",)
+    list_select_related = ("assignment__unit", "assignment__proposal")
+    fields = ("assignment", "reason", "suggested_unit", "decision", "decision_note", "decided_by")
+
+    def get_queryset(self, request):
+        visible = Assignment.objects.visible_to(request.user)
+        return super().get_queryset(request).filter(assignment__in=visible)
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(StepOnlyAdmin):
+    steps = workflow.EXTENSION_REQUEST_STEPS
+    list_display = ("assignment", "days", "created_at", "decision")
+    list_filter = ("decision",)
+    list_select_related = ("assignment__unit", "assignment__proposal")
+    fields = ("assignment", "days", "reason", "decision", "decision_note", "decided_by")
+
+    def get_queryset(self, request):
+        visible = Assignment.objects.visible_to(request.user)
+        return super().get_queryset(request).filter(assignment__in=visible)
+
+
+@admin.register(Reply)
+class ReplyAdmin(StepOnlyAdmin):
+    steps = workflow.REPLY_STEPS
+    list_display = ("assignment", "round", "result_class", "status", "reply_date")
+    list_filter = ("status", "result_class")
+    list_select_related = ("assignment__unit", "assignment__proposal", "result_class")
+    fields = (
+        "assignment",
+        "round",
+        "result_class",
+        "text",
+        "signer",
+        "reply_date",
+        "file",
+        "status",
+        "review_note",
+    )
+
+    def get_queryset(self, request):
+        visible = Assignment.objects.visible_to(request.user)
+        return super().get_queryset(request).filter(assignment__in=visible)
+
+
+@admin.register(CoSigner)
+class CoSignerAdmin(StepOnlyAdmin):
+    steps = workflow.COSIGNER_STEPS
+    list_display = ("proposal", "member", "status", "deadline")
+    list_filter = ("status",)
+    list_select_related = ("proposal", "member")
+    fields = ("proposal", "member", "status", "deadline", "responded_at")
+
+    def get_queryset(self, request):
+        visible = Proposal.objects.visible_to(request.user)
+        return super().get_queryset(request).filter(proposal__in=visible)

@@ -1,0 +1,190 @@
+"""Choices and the allowed-transitions tables of the proposal lifecycle.
+
+The tables are the one statement of which step may follow which. Services check them;
+the admin and the pages read them to decide which buttons to show; the exhaustive test
+walks every (state, action) pair against them.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ProposalStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    AWAITING_COSIGNERS = "awaiting_cosigners", _("Awaiting co-signers")
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")
+    MERGED = "merged", _("Merged")
+    CONVERTED = "converted", _("Converted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    ASSIGNED = "assigned", _("Assigned")
+    HANDLING = "handling", _("Being handled")
+    REPLIED = "replied", _("Replied")
+    CLOSED = "closed", _("Closed")
+
+
+class ProposalAction(models.TextChoices):
+    CREATE = "create", _("Create draft")
+    SUBMIT = "submit", _("Submit")
+    COMPLETE_COSIGNING = "complete_cosigning", _("Close co-signing")
+    ACCEPT = "accept", _("Accept")
+    REJECT = "reject", _("Do not accept")
+    MERGE = "merge", _("Merge into another proposal")
+    CONVERT = "convert", _("Convert")
+    RETURN_FOR_REVISION = "return_for_revision", _("Return for revision")
+    WITHDRAW = "withdraw", _("Withdraw")
+    ASSIGN = "assign", _("Assign to handling units")
+    START_HANDLING = "start_handling", _("Handling started")
+    MARK_REPLIED = "mark_replied", _("All replies approved")
+    FEEDBACK = "feedback", _("Record proposer feedback")
+
+
+S = ProposalStatus
+A = ProposalAction
+
+# action -> (states it may start from, states it may end in)
+PROPOSAL_TRANSITIONS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    A.SUBMIT: (frozenset({S.DRAFT}), frozenset({S.AWAITING_COSIGNERS, S.SUBMITTED})),
+    A.COMPLETE_COSIGNING: (frozenset({S.AWAITING_COSIGNERS}), frozenset({S.SUBMITTED})),
+    A.ACCEPT: (frozenset({S.SUBMITTED}), frozenset({S.ACCEPTED})),
+    A.REJECT: (frozenset({S.SUBMITTED}), frozenset({S.NOT_ACCEPTED})),
+    A.MERGE: (frozenset({S.SUBMITTED}), frozenset({S.MERGED})),
+    A.CONVERT: (frozenset({S.SUBMITTED}), frozenset({S.CONVERTED})),
+    A.RETURN_FOR_REVISION: (frozenset({S.SUBMITTED}), frozenset({S.DRAFT})),
+    # 撤案: any time before assignment.
+    A.WITHDRAW: (
+        frozenset({S.DRAFT, S.AWAITING_COSIGNERS, S.SUBMITTED, S.ACCEPTED}),
+        frozenset({S.WITHDRAWN}),
+    ),
+    A.ASSIGN: (frozenset({S.ACCEPTED}), frozenset({S.ASSIGNED})),
+    # Taken by the services themselves: the first unit acknowledging, the last reply approved.
+    A.START_HANDLING: (frozenset({S.ASSIGNED}), frozenset({S.HANDLING})),
+    A.MARK_REPLIED: (frozenset({S.ASSIGNED, S.HANDLING}), frozenset({S.REPLIED})),
+    # Satisfied -> closed; unsatisfied -> handled again.
+    A.FEEDBACK: (frozenset({S.REPLIED}), frozenset({S.CLOSED, S.HANDLING})),
+}
+
+# Reviewed proposals whose numbers count and whose handling is on record.
+ACCEPTED_STATES = frozenset({S.ACCEPTED, S.ASSIGNED, S.HANDLING, S.REPLIED, S.CLOSED})
+# States in which a host may take in merged proposals.
+MERGE_HOST_STATES = ACCEPTED_STATES - {S.CLOSED}
+
+
+class AssignmentStatus(models.TextChoices):
+    ASSIGNED = "assigned", _("Awaiting acknowledgement")
+    ACKNOWLEDGED = "acknowledged", _("Being handled")
+    RETURN_REQUESTED = "return_requested", _("Return requested")
+    RETURNED = "returned", _("Returned")
+    REPLY_SUBMITTED = "reply_submitted", _("Reply awaiting review")
+    REPLIED = "replied", _("Replied")
+    OPINION_SUBMITTED = "opinion_submitted", _("Joint opinion sent")
+
+
+class AssignmentAction(models.TextChoices):
+    ACKNOWLEDGE = "acknowledge", _("Acknowledge")
+    REQUEST_RETURN = "request_return", _("Ask to return")
+    APPROVE_RETURN = "approve_return", _("Approve return")
+    REJECT_RETURN = "reject_return", _("Refuse return")
+    EXTEND = "extend", _("Extend the due date")
+    SUBMIT_OPINION = "submit_opinion", _("Send joint opinion")
+    SUBMIT_REPLY = "submit_reply", _("Submit reply")
+    APPROVE_REPLY = "approve_reply", _("Approve reply")
+    SEND_BACK_REPLY = "send_back_reply", _("Send reply back")
+    REOPEN = "reopen", _("Handle again")
+
+
+AS = AssignmentStatus
+AA = AssignmentAction
+HANDLING_STATES = frozenset({AS.ACKNOWLEDGED})
+
+ASSIGNMENT_TRANSITIONS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    AA.ACKNOWLEDGE: (frozenset({AS.ASSIGNED}), frozenset({AS.ACKNOWLEDGED})),
+    AA.REQUEST_RETURN: (
+        frozenset({AS.ASSIGNED, AS.ACKNOWLEDGED}),
+        frozenset({AS.RETURN_REQUESTED}),
+    ),
+    AA.APPROVE_RETURN: (frozenset({AS.RETURN_REQUESTED}), frozenset({AS.RETURNED})),
+    # A refused return leaves the unit holding the proposal, as if it had acknowledged.
+    AA.REJECT_RETURN: (frozenset({AS.RETURN_REQUESTED}), frozenset({AS.ACKNOWLEDGED})),
+    # An approved extension moves the due date, not the state.
+    AA.EXTEND: (
+        frozenset({AS.ASSIGNED, AS.ACKNOWLEDGED, AS.REPLY_SUBMITTED}),
+        frozenset({AS.ASSIGNED, AS.ACKNOWLEDGED, AS.REPLY_SUBMITTED}),
+    ),
+    AA.SUBMIT_OPINION: (frozenset({AS.ACKNOWLEDGED}), frozenset({AS.OPINION_SUBMITTED})),
+    AA.SUBMIT_REPLY: (frozenset({AS.ACKNOWLEDGED}), frozenset({AS.REPLY_SUBMITTED})),
+    AA.APPROVE_REPLY: (frozenset({AS.REPLY_SUBMITTED}), frozenset({AS.REPLIED})),
+    AA.SEND_BACK_REPLY: (frozenset({AS.REPLY_SUBMITTED}), frozenset({AS.ACKNOWLEDGED})),
+    AA.REOPEN: (frozenset({AS.REPLIED}), frozenset({AS.ACKNOWLEDGED})),
+}
+
+# Assignments still on a unit's desk.
+OPEN_ASSIGNMENT_STATES = frozenset(
+    {AS.ASSIGNED, AS.ACKNOWLEDGED, AS.RETURN_REQUESTED, AS.REPLY_SUBMITTED}
+)
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", _("Lead (主办)")
+    JOINT = "joint", _("Joint (会办)")
+    SEPARATE = "separate", _("Separate (分办)")
+
+
+# Roles whose unit answers the proposer; a joint unit sends its opinion to the lead.
+ANSWERING_ROLES = frozenset({AssignmentRole.LEAD, AssignmentRole.SEPARATE})
+
+
+class ProposerKind(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individual")
+    JOINT = "joint", _("Joint (联名)")
+    COLLECTIVE = "collective", _("Collective (集体)")
+
+
+class SubmissionPeriod(models.TextChoices):
+    PLENARY = "plenary", _("During the plenary (大会)")
+    BETWEEN_SESSIONS = "between_sessions", _("Between sessions (平时)")
+
+
+class ProposalSource(models.TextChoices):
+    PLENARY_SPEECH = "plenary_speech", _("Plenary speech")
+    CONSULTATION = "consultation", _("Thematic consultation")
+    RESEARCH_REPORT = "research_report", _("Research report")
+    DEMOCRATIC_SUPERVISION = "democratic_supervision", _("Democratic supervision")
+    OTHER = "other", _("Other")
+
+
+class Conversion(models.TextChoices):
+    SUGGESTION = "suggestion", _("Opinion or suggestion (意见建议)")
+    PUBLIC_OPINION = "public_opinion", _("Public-opinion report (社情民意)")
+
+
+class CoSignerStatus(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")
+
+
+class RequestDecision(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class ReplyStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Awaiting review")
+    APPROVED = "approved", _("Approved")
+    SENT_BACK = "sent_back", _("Sent back")
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    BASICALLY_SATISFIED = "basically_satisfied", _("Basically satisfied")
+    UNSATISFIED = "unsatisfied", _("Unsatisfied")
+
+
+class ContactWay(models.TextChoices):
+    VISIT = "visit", _("Visit")
+    PHONE = "phone", _("Phone")
+    MEETING = "meeting", _("Meeting")
+    OTHER = "other", _("Other")

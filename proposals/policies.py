@@ -1,0 +1,76 @@
+"""Who may take which step on which record: one table, used by services and by the pages.
+
+The proposal office may take every step a person takes. Members act on their own
+proposals; handling-unit users on their own unit's assignments. Steps the services take
+by themselves (handling started, all replies approved, handled again) belong to nobody.
+"""
+
+from django.utils.translation import gettext as _
+
+from hcppcc.directory.choices import Role
+from proposals.choices import AssignmentAction as AA
+from proposals.choices import ProposalAction as PA
+from proposals.errors import NotAllowed
+
+# Extra steps that are not transitions of the tables in choices.py.
+RESPOND_COSIGN = "respond_cosign"
+ADD_UNIT = "add_unit"
+REQUEST_EXTENSION = "request_extension"
+DECIDE_EXTENSION = "decide_extension"
+LOG_CONTACT = "log_contact"
+
+SYSTEM_ACTIONS = frozenset({PA.START_HANDLING, PA.MARK_REPLIED, AA.REOPEN})
+
+
+def _is_lead(user, proposal) -> bool:
+    member = getattr(user, "member", None)
+    return member is not None and proposal.lead_member_id == member.pk
+
+
+def _is_cosigner(user, cosigner) -> bool:
+    member = getattr(user, "member", None)
+    return member is not None and cosigner.member_id == member.pk
+
+
+def _own_unit(user, assignment) -> bool:
+    return user.handling_unit_id is not None and assignment.unit_id == user.handling_unit_id
+
+
+# action -> test on (user, record) for members
+MEMBER_STEPS = {
+    PA.CREATE: lambda user, proposal: proposal.lead_member_id is None or _is_lead(user, proposal),
+    PA.SUBMIT: _is_lead,
+    PA.COMPLETE_COSIGNING: _is_lead,
+    PA.WITHDRAW: _is_lead,
+    PA.FEEDBACK: _is_lead,
+    RESPOND_COSIGN: _is_cosigner,
+}
+# action -> test on (user, assignment) for handling-unit users
+UNIT_STEPS = {
+    AA.ACKNOWLEDGE: _own_unit,
+    AA.REQUEST_RETURN: _own_unit,
+    REQUEST_EXTENSION: _own_unit,
+    LOG_CONTACT: _own_unit,
+    AA.SUBMIT_OPINION: _own_unit,
+    AA.SUBMIT_REPLY: _own_unit,
+}
+
+
+def may(user, action: str, record) -> bool:
+    """Whether ``user`` may take ``action`` on ``record`` (a proposal, assignment or co-signer)."""
+    if action in SYSTEM_ACTIONS or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or user.has_role(Role.PROPOSAL_OFFICE):
+        return True
+    if action in MEMBER_STEPS and user.has_role(Role.MEMBER):
+        return MEMBER_STEPS[action](user, record)
+    if action in UNIT_STEPS and user.has_role(Role.HANDLING_UNIT):
+        return UNIT_STEPS[action](user, record)
+    return False
+
+
+def require(user, action: str, record) -> None:
+    """Refuse the step unless ``user`` may take it. ``None`` is the system itself (seeds,
+    imports), which the services let through: no request ever carries it."""
+    if user is not None and not may(user, action, record):
+        raise NotAllowed(_("Your role does not allow this step on this record."))

@@ -1,0 +1,314 @@
+"""The workflow steps people take, declared once: label, form, who and when, and the one
+service each calls. The admin builds its step pages and buttons from this table; the
+staff pages and the API can do the same.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from proposals import forms as step_forms
+from proposals import policies, services
+from proposals.choices import (
+    ANSWERING_ROLES,
+    ASSIGNMENT_TRANSITIONS,
+    PROPOSAL_TRANSITIONS,
+    AssignmentRole,
+    AssignmentStatus,
+    CoSignerStatus,
+    ProposalStatus,
+    ReplyStatus,
+    RequestDecision,
+)
+from proposals.choices import AssignmentAction as AA
+from proposals.choices import ProposalAction as PA
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step: shown when ``applies(record)`` and the user may take ``action`` on
+    ``policy_record(record)``; taken by ``run(record, user, cleaned_data)``."""
+
+    name: str
+    label: str
+    action: str
+    applies: Callable[[Any], bool]
+    run: Callable[[Any, Any, dict], Any]
+    form: type[forms.Form] = step_forms.EmptyForm
+    form_kwargs: Callable[[Any], dict] = field(default=lambda record: {})
+    policy_record: Callable[[Any], Any] = field(default=lambda record: record)
+    # The assign step also takes a table of units.
+    with_units: bool = False
+
+    def available(self, record, user) -> bool:
+        return self.applies(record) and policies.may(user, self.action, self.policy_record(record))
+
+
+def _proposal_in(action: str) -> Callable:
+    return lambda proposal: proposal.status in PROPOSAL_TRANSITIONS[action][0]
+
+
+def _assignment_in(action: str, roles=None) -> Callable:
+    def applies(assignment) -> bool:
+        in_state = assignment.status in ASSIGNMENT_TRANSITIONS[action][0]
+        return in_state and (roles is None or assignment.role in roles)
+
+    return applies
+
+
+def _assign(proposal, user, data):
+    units = [
+        services.UnitAssignment(row["unit"], AssignmentRole(row["role"]), row.get("due_on"))
+        for row in data["units"]
+        if row.get("unit")
+    ]
+    return services.proposal_assign(
+        proposal=proposal,
+        by=user,
+        units=units,
+        assigned_on=data.get("assigned_on"),
+        note=data.get("note", ""),
+    )
+
+
+PROPOSAL_STEPS = [
+    Step(
+        "submit",
+        _("Submit"),
+        PA.SUBMIT,
+        _proposal_in(PA.SUBMIT),
+        lambda p, u, d: services.proposal_submit(proposal=p, by=u),
+    ),
+    Step(
+        "complete-cosigning",
+        _("Close co-signing"),
+        PA.COMPLETE_COSIGNING,
+        _proposal_in(PA.COMPLETE_COSIGNING),
+        lambda p, u, d: services.proposal_complete_cosigning(proposal=p, by=u),
+    ),
+    Step(
+        "accept",
+        _("Accept (立案)"),
+        PA.ACCEPT,
+        _proposal_in(PA.ACCEPT),
+        lambda p, u, d: services.proposal_accept(
+            proposal=p, by=u, category=d["category"], note=d["note"]
+        ),
+        form=step_forms.AcceptForm,
+    ),
+    Step(
+        "reject",
+        _("Do not accept (不予立案)"),
+        PA.REJECT,
+        _proposal_in(PA.REJECT),
+        lambda p, u, d: services.proposal_reject(
+            proposal=p, by=u, reason=d["reason"], note=d["note"]
+        ),
+        form=step_forms.RejectForm,
+    ),
+    Step(
+        "merge",
+        _("Merge (并案)"),
+        PA.MERGE,
+        _proposal_in(PA.MERGE),
+        lambda p, u, d: services.proposal_merge(proposal=p, by=u, host=d["host"], note=d["note"]),
+        form=step_forms.MergeForm,
+        form_kwargs=lambda proposal: {"proposal": proposal},
+    ),
+    Step(
+        "convert",
+        _("Convert"),
+        PA.CONVERT,
+        _proposal_in(PA.CONVERT),
+        lambda p, u, d: services.proposal_convert(
+            proposal=p, by=u, conversion=d["conversion"], note=d["note"]
+        ),
+        form=step_forms.ConvertForm,
+    ),
+    Step(
+        "return-for-revision",
+        _("Return for revision (退回修改)"),
+        PA.RETURN_FOR_REVISION,
+        _proposal_in(PA.RETURN_FOR_REVISION),
+        lambda p, u, d: services.proposal_return_for_revision(proposal=p, by=u, note=d["note"]),
+        form=step_forms.ReturnForRevisionForm,
+    ),
+    Step(
+        "withdraw",
+        _("Withdraw (撤案)"),
+        PA.WITHDRAW,
+        _proposal_in(PA.WITHDRAW),
+        lambda p, u, d: services.proposal_withdraw(proposal=p, by=u, note=d["note"]),
+        form=step_forms.NoteForm,
+    ),
+    Step(
+        "assign",
+        _("Assign (交办)"),
+        PA.ASSIGN,
+        _proposal_in(PA.ASSIGN),
+        _assign,
+        form=step_forms.AssignForm,
+        with_units=True,
+    ),
+    Step(
+        "add-unit",
+        _("Add a handling unit"),
+        policies.ADD_UNIT,
+        lambda p: p.status in (ProposalStatus.ASSIGNED, ProposalStatus.HANDLING),
+        lambda p, u, d: services.proposal_add_unit(
+            proposal=p,
+            by=u,
+            unit=d["unit"],
+            role=AssignmentRole(d["role"]),
+            due_on=d["due_on"],
+            note=d["note"],
+        ),
+        form=step_forms.AddUnitForm,
+    ),
+    Step(
+        "feedback",
+        _("Record feedback"),
+        PA.FEEDBACK,
+        _proposal_in(PA.FEEDBACK),
+        lambda p, u, d: services.proposal_give_feedback(
+            proposal=p, by=u, attitude=d["attitude"], result=d["result"], comment=d["comment"]
+        ),
+        form=step_forms.FeedbackForm,
+    ),
+]
+
+ASSIGNMENT_STEPS = [
+    Step(
+        "acknowledge",
+        _("Acknowledge (签收)"),
+        AA.ACKNOWLEDGE,
+        _assignment_in(AA.ACKNOWLEDGE),
+        lambda a, u, d: services.assignment_acknowledge(assignment=a, by=u),
+    ),
+    Step(
+        "request-return",
+        _("Ask to return (退办)"),
+        AA.REQUEST_RETURN,
+        _assignment_in(AA.REQUEST_RETURN),
+        lambda a, u, d: services.assignment_request_return(
+            assignment=a, by=u, reason=d["reason"], suggested_unit=d["suggested_unit"]
+        ),
+        form=step_forms.RequestReturnForm,
+    ),
+    Step(
+        "request-extension",
+        _("Ask for more time"),
+        policies.REQUEST_EXTENSION,
+        lambda a: a.status in ASSIGNMENT_TRANSITIONS[AA.EXTEND][0],
+        lambda a, u, d: services.assignment_request_extension(
+            assignment=a, by=u, days=d["days"], reason=d["reason"]
+        ),
+        form=step_forms.RequestExtensionForm,
+    ),
+    Step(
+        "log-contact",
+        _("Record contact with the proposer"),
+        policies.LOG_CONTACT,
+        lambda a: (
+            a.status
+            in (
+                AssignmentStatus.ASSIGNED,
+                AssignmentStatus.ACKNOWLEDGED,
+                AssignmentStatus.REPLY_SUBMITTED,
+            )
+        ),
+        lambda a, u, d: services.assignment_log_contact(assignment=a, by=u, **d),
+        form=step_forms.ContactForm,
+    ),
+    Step(
+        "submit-opinion",
+        _("Send joint opinion (会办意见)"),
+        AA.SUBMIT_OPINION,
+        _assignment_in(AA.SUBMIT_OPINION, roles={AssignmentRole.JOINT}),
+        lambda a, u, d: services.assignment_submit_opinion(assignment=a, by=u, text=d["text"]),
+        form=step_forms.OpinionForm,
+    ),
+    Step(
+        "submit-reply",
+        _("Submit reply (答复)"),
+        AA.SUBMIT_REPLY,
+        _assignment_in(AA.SUBMIT_REPLY, roles=ANSWERING_ROLES),
+        lambda a, u, d: services.assignment_submit_reply(assignment=a, by=u, **d),
+        form=step_forms.ReplyForm,
+    ),
+]
+
+
+def _decide_return(request, user, data):
+    return services.return_request_decide(
+        request=request, by=user, approve=data["approve"], note=data["note"]
+    )
+
+
+def _decide_extension(request, user, data):
+    return services.extension_request_decide(
+        request=request, by=user, approve=data["approve"], note=data["note"]
+    )
+
+
+RETURN_REQUEST_STEPS = [
+    Step(
+        "decide",
+        _("Decide"),
+        AA.APPROVE_RETURN,
+        lambda r: r.decision == RequestDecision.PENDING,
+        _decide_return,
+        form=step_forms.DecisionForm,
+        policy_record=lambda r: r.assignment,
+    )
+]
+
+EXTENSION_REQUEST_STEPS = [
+    Step(
+        "decide",
+        _("Decide"),
+        policies.DECIDE_EXTENSION,
+        lambda r: r.decision == RequestDecision.PENDING,
+        _decide_extension,
+        form=step_forms.DecisionForm,
+        policy_record=lambda r: r.assignment,
+    )
+]
+
+REPLY_STEPS = [
+    Step(
+        "approve",
+        _("Approve reply"),
+        AA.APPROVE_REPLY,
+        lambda r: r.status == ReplyStatus.SUBMITTED,
+        lambda r, u, d: services.reply_approve(reply=r, by=u, note=d["note"]),
+        form=step_forms.NoteForm,
+        policy_record=lambda r: r.assignment,
+    ),
+    Step(
+        "send-back",
+        _("Send reply back"),
+        AA.SEND_BACK_REPLY,
+        lambda r: r.status == ReplyStatus.SUBMITTED,
+        lambda r, u, d: services.reply_send_back(reply=r, by=u, reason=d["reason"]),
+        form=step_forms.SendBackForm,
+        policy_record=lambda r: r.assignment,
+    ),
+]
+
+COSIGNER_STEPS = [
+    Step(
+        "respond",
+        _("Answer the invitation"),
+        policies.RESPOND_COSIGN,
+        lambda c: (
+            c.status == CoSignerStatus.INVITED
+            and c.proposal.status == ProposalStatus.AWAITING_COSIGNERS
+        ),
+        lambda c, u, d: services.cosigner_respond(cosigner=c, by=u, confirm=d["confirm"]),
+        form=step_forms.CoSignForm,
+    )
+]
