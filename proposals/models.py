@@ -477,7 +477,11 @@ class ReturnRequest(TimeStamped):
         blank=True,
     )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     decision = models.CharField(
         _("decision"),
@@ -509,7 +513,11 @@ class ExtensionRequest(TimeStamped):
     days = models.PositiveSmallIntegerField(_("days"), validators=[MinValueValidator(1)])
     reason = models.TextField(_("reason"))
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     decision = models.CharField(
         _("decision"),
@@ -540,7 +548,11 @@ class ContactLog(TimeStamped):
     people = models.CharField(_("who took part"), max_length=200)
     note = models.TextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
 
     class Meta:
@@ -560,7 +572,11 @@ class JointOpinion(TimeStamped):
     )
     text = models.TextField(_("opinion"))
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
 
     class Meta:
@@ -596,7 +612,11 @@ class Reply(TimeStamped):
     )
     review_note = models.TextField(_("review note"), blank=True, editable=False)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
@@ -623,7 +643,11 @@ class Feedback(TimeStamped):
     result = models.CharField(_("on the result"), max_length=20, choices=Satisfaction.choices)
     comment = models.TextField(_("comment"), blank=True)
     given_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
 
     class Meta:

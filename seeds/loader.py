@@ -14,6 +14,13 @@ A foreign key or many-to-many value is the related record's natural key (a scala
 one-part key, a list otherwise), looked up with the related manager's
 ``get_by_natural_key``. Fields a record leaves out are left alone.
 
+Records with a history (proposals) name a ``loader`` instead of a model; the loader
+replays each record's steps through the app's services (see ``RECORD_LOADERS``)::
+
+    loader: proposals
+    records:
+      - {session: [13, 3], title: ..., history: [{step: submit, date: 2020-05-08}, ...]}
+
 Loading is idempotent: a missing record is created, an existing one is left alone, so a
 second run writes nothing. The office's own edits of seeded records survive a reload;
 ``update=True`` (``load_seeds --update``) puts the files' values back instead, and again
@@ -38,6 +45,9 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.db import models, transaction
+from django.utils.module_loading import import_string
+
+from proposals.errors import WorkflowError
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # Demonstration records, loaded only by ``create_demo_users`` (never in production).
@@ -63,6 +73,11 @@ class FileResult:
         return bool(self.created or self.updated)
 
 
+# loader name -> (dotted path of a function taking one record, returning "created" or
+# "unchanged", the model label reported)
+RECORD_LOADERS = {"proposals": ("proposals.seeding.load_record", "proposals.Proposal")}
+
+
 @dataclass
 class SeedFile:
     path: Path
@@ -70,6 +85,8 @@ class SeedFile:
     key: list[str]
     create_only: set[str]
     records: list[dict[str, Any]] = field(default_factory=list)
+    # Set for files of records with a history: the function that loads one record.
+    record_loader: Any = None
 
 
 def seed_files(directory: Path = DATA_DIR) -> list[Path]:
@@ -89,6 +106,22 @@ def load_seeds(paths: Iterable[Path] | None = None, *, update: bool = False) -> 
         ]
 
 
+def _parse_history_file(path: Path, document: dict) -> SeedFile:
+    if document["loader"] not in RECORD_LOADERS:
+        raise SeedError(f"{path}: unknown loader {document['loader']!r}")
+    if not isinstance(document.get("records"), list):
+        raise SeedError(f"{path}: 'records' must be a list")
+    function_path, model_label = RECORD_LOADERS[document["loader"]]
+    return SeedFile(
+        path=path,
+        model=apps.get_model(model_label),
+        key=["session", "title"],
+        create_only=set(),
+        records=document["records"],
+        record_loader=import_string(function_path),
+    )
+
+
 def _names(document: dict, entry: str, path: Path) -> list[str]:
     value = document.get(entry) or []
     if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
@@ -103,9 +136,11 @@ def _parse(path: Path) -> SeedFile:
         raise SeedError(f"{path}: cannot be read as YAML: {error}") from error
     if not isinstance(document, dict):
         raise SeedError(f"{path}: expected a mapping with 'model', 'key' and 'records'")
-    unknown = set(document) - {"model", "key", "create_only", "records"}
+    unknown = set(document) - {"model", "key", "create_only", "records", "loader"}
     if unknown:
         raise SeedError(f"{path}: unknown top-level entries: {', '.join(sorted(unknown))}")
+    if "loader" in document:
+        return _parse_history_file(path, document)
     try:
         model = apps.get_model(str(document.get("model")))
     except (LookupError, ValueError) as error:
@@ -140,15 +175,30 @@ def _load(seed: SeedFile, seen_keys: set[tuple], *, update: bool) -> FileResult:
             raise SeedError(f"{where}: expected a mapping of field names to values")
         where = f"{where} ({_describe(record, seed.key)})"
         try:
-            outcome = _load_record(seed, record, seen_keys, where, update=update)
+            if seed.record_loader is not None:
+                outcome = _load_history_record(seed, record, seen_keys, where)
+            else:
+                outcome = _load_record(seed, record, seen_keys, where, update=update)
         except SeedError:
             raise
+        except WorkflowError as error:
+            raise SeedError(f"{where}: {error.message}") from error
+        except (ObjectDoesNotExist, MultipleObjectsReturned, KeyError) as error:
+            raise SeedError(f"{where}: {type(error).__name__}: {error}") from error
         except ValidationError as error:
             raise SeedError(f"{where}: {_format_validation(error)}") from error
         except (TypeError, ValueError) as error:
             raise SeedError(f"{where}: {error}") from error
         setattr(result, outcome, getattr(result, outcome) + 1)
     return result
+
+
+def _load_history_record(seed: SeedFile, record: dict, seen_keys: set[tuple], where: str):
+    identity = (str(record.get("session")), str(record.get("title")))
+    if identity in seen_keys:
+        raise SeedError(f"{where}: the same record is defined twice in the seed files")
+    seen_keys.add(identity)
+    return seed.record_loader(record)
 
 
 def _load_record(
