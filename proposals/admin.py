@@ -121,6 +121,7 @@ class WorkflowAdmin(admin.ModelAdmin):
             "opts": self.opts,
             "original": record,
             "title": f"{spec.label} · {record}",
+            "step_label": spec.label,
             "form": form,
             "units": units,
             "media": media,

@@ -29,6 +29,11 @@ class NoteForm(forms.Form):
         label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The note is an afterthought: it goes below the fields the step is about.
+        self.order_fields([name for name in self.fields if name != "note"] + ["note"])
+
 
 class EmptyForm(forms.Form):
     pass
