@@ -33,6 +33,7 @@ from proposals.models import (
     ReturnRequest,
     Transition,
 )
+from proposals.services.lifecycle import CONTENT_FIELDS
 
 
 class WorkflowAdmin(admin.ModelAdmin):
@@ -332,6 +333,13 @@ class ProposalAdmin(WorkflowAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
 
+    def get_readonly_fields(self, request, obj=None):
+        # What the proposer wrote is fixed once the proposal is submitted; the status and
+        # everything after it changes only through the steps.
+        if obj is not None and obj.status != ProposalStatus.DRAFT:
+            return (*CONTENT_FIELDS, *self.readonly_fields)
+        return self.readonly_fields
+
     @admin.display(description=_("case number"), ordering="case_number")
     def case_display(self, obj: Proposal) -> str:
         return obj.number_display or "—"
@@ -345,10 +353,28 @@ class ProposalAdmin(WorkflowAdmin):
         return obj.proposer_display
 
     def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-        else:
+        if not change:
             services.proposal_create(proposal=obj, by=request.user)
+            return
+        changes = {
+            name: form.cleaned_data[name] for name in form.changed_data if name in CONTENT_FIELDS
+        }
+        if changes:
+            services.proposal_update(proposal=obj, by=request.user, changes=changes)
+
+    def save_related(self, request, form, formsets, change):
+        # The many-to-many fields of an edit were saved by proposal_update with the rest.
+        if not change:
+            form.save_m2m()
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except WorkflowError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def save_formset(self, request, form, formset, change):
         if formset.model is CoSigner:

@@ -38,6 +38,7 @@ class ProposalAction(models.TextChoices):
     START_HANDLING = "start_handling", _("Handling started")
     MARK_REPLIED = "mark_replied", _("All replies approved")
     FEEDBACK = "feedback", _("Record proposer feedback")
+    LOOK_BACK_REOPEN = "look_back_reopen", _("Reopened after a look-back review")
 
 
 S = ProposalStatus
@@ -60,10 +61,15 @@ PROPOSAL_TRANSITIONS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     A.ASSIGN: (frozenset({S.ACCEPTED}), frozenset({S.ASSIGNED})),
     # Taken by the services themselves: the first unit acknowledging, the last reply approved.
     A.START_HANDLING: (frozenset({S.ASSIGNED}), frozenset({S.HANDLING})),
-    A.MARK_REPLIED: (frozenset({S.ASSIGNED, S.HANDLING}), frozenset({S.REPLIED})),
+    A.MARK_REPLIED: (frozenset({S.HANDLING}), frozenset({S.REPLIED})),
     # Satisfied -> closed; unsatisfied -> handled again.
     A.FEEDBACK: (frozenset({S.REPLIED}), frozenset({S.CLOSED, S.HANDLING})),
+    # A look-back review finds a promise not kept: another handling round.
+    A.LOOK_BACK_REOPEN: (frozenset({S.REPLIED, S.CLOSED}), frozenset({S.HANDLING})),
 }
+# Still being worked on: proposals of an earlier session in these states are carried over
+# into the current session's lists.
+OPEN_STATES = frozenset({S.ASSIGNED, S.HANDLING, S.REPLIED})
 
 # Reviewed proposals whose numbers count and whose handling is on record.
 ACCEPTED_STATES = frozenset({S.ACCEPTED, S.ASSIGNED, S.HANDLING, S.REPLIED, S.CLOSED})
@@ -96,7 +102,6 @@ class AssignmentAction(models.TextChoices):
 
 AS = AssignmentStatus
 AA = AssignmentAction
-HANDLING_STATES = frozenset({AS.ACKNOWLEDGED})
 
 ASSIGNMENT_TRANSITIONS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     AA.ACKNOWLEDGE: (frozenset({AS.ASSIGNED}), frozenset({AS.ACKNOWLEDGED})),
@@ -123,6 +128,16 @@ ASSIGNMENT_TRANSITIONS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 OPEN_ASSIGNMENT_STATES = frozenset(
     {AS.ASSIGNED, AS.ACKNOWLEDGED, AS.RETURN_REQUESTED, AS.REPLY_SUBMITTED}
 )
+# A unit works on its assignment only while the proposal itself is being handled; once the
+# proposal is replied, a joint unit that never sent its opinion can do nothing more.
+PROPOSAL_HANDLING_STATES = frozenset({S.ASSIGNED, S.HANDLING})
+
+# Steps that move no status but may be taken only in some states (the other steps are
+# governed by the transition tables above).
+INVITE_COSIGNER_STATES = frozenset({S.DRAFT})
+ADD_UNIT_STATES = PROPOSAL_HANDLING_STATES
+REQUEST_EXTENSION_STATES = frozenset({AS.ASSIGNED, AS.ACKNOWLEDGED})
+LOG_CONTACT_STATES = frozenset({AS.ASSIGNED, AS.ACKNOWLEDGED, AS.REPLY_SUBMITTED})
 
 
 class AssignmentRole(models.TextChoices):
@@ -163,6 +178,7 @@ class CoSignerStatus(models.TextChoices):
     INVITED = "invited", _("Invited")
     CONFIRMED = "confirmed", _("Confirmed")
     DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Did not answer in time")
 
 
 class RequestDecision(models.TextChoices):
@@ -188,3 +204,58 @@ class ContactWay(models.TextChoices):
     PHONE = "phone", _("Phone")
     MEETING = "meeting", _("Meeting")
     OTHER = "other", _("Other")
+
+
+# --- key proposals and supervision ---------------------------------------------------------
+
+
+class NominatedBy(models.TextChoices):
+    OFFICE = "office", _("Proposal office")
+    PARTY = "party", _("Party or organization")
+    COMMITTEE = "committee", _("Special committee")
+
+
+class SupervisionStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    REPORTED = "reported", _("Reported")
+
+
+class SupervisionMethod(models.TextChoices):
+    INSPECTION = "inspection", _("Inspection (视察)")
+    RESEARCH = "research", _("Investigation (调研)")
+    SYMPOSIUM = "symposium", _("Symposium (座谈)")
+    CONSULTATION = "consultation", _("Handling consultation (提案办理协商会)")
+    UNIT_VISIT = "unit_visit", _("Visit to the handling unit (走访承办单位)")
+
+
+# --- look-back reviews ---------------------------------------------------------------------
+
+
+class LookBackOutcome(models.TextChoices):
+    FULFILLED = "fulfilled", _("Fulfilled")
+    PARTLY_FULFILLED = "partly_fulfilled", _("Partly fulfilled")
+    NOT_FULFILLED = "not_fulfilled", _("Not fulfilled")
+
+
+class LookBackDecision(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    RECLASSIFIED = "reclassified", _("Result reclassified")
+    REOPENED = "reopened", _("Handling reopened")
+    CLOSED = "closed", _("Closed")
+
+
+# --- evaluation and awards -----------------------------------------------------------------
+
+
+class EvaluationRating(models.TextChoices):
+    VERY_SATISFIED = "very_satisfied", _("Very satisfied")
+    SATISFIED = "satisfied", _("Satisfied")
+    BASICALLY_SATISFIED = "basically_satisfied", _("Basically satisfied")
+    UNSATISFIED = "unsatisfied", _("Unsatisfied")
+    ABSTAIN = "abstain", _("Abstain")
+
+
+class AwardKind(models.TextChoices):
+    EXCELLENT_PROPOSAL = "excellent_proposal", _("Excellent proposal (优秀提案)")
+    ADVANCED_UNIT = "advanced_unit", _("Advanced handling unit (先进承办单位)")

@@ -8,9 +8,20 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.utils.translation import gettext_lazy as _
 
-from hcppcc.directory.models import HandlingUnit
-from proposals.choices import AssignmentRole, ContactWay, Conversion, Satisfaction
+from hcppcc.directory.models import Committee, HandlingUnit, Member, Organization
+from proposals.choices import (
+    AssignmentRole,
+    ContactWay,
+    Conversion,
+    LookBackDecision,
+    LookBackOutcome,
+    NominatedBy,
+    Satisfaction,
+    SupervisionMethod,
+)
 from proposals.models import Assignment, Category, Proposal, RejectionReason, ResultClass
+
+DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def unit_field(required: bool = True) -> forms.ModelChoiceField:
@@ -172,6 +183,11 @@ class DecisionForm(NoteForm):
     )
 
 
+class ReturnDecisionForm(DecisionForm):
+    replacement = unit_field(required=False)
+    replacement.label = _("unit that takes over (if approved)")
+
+
 class SendBackForm(forms.Form):
     reason = forms.CharField(label=_("what to change"), widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -180,6 +196,116 @@ class CoSignForm(forms.Form):
     confirm = forms.TypedChoiceField(
         label=_("answer"),
         choices=((True, _("Confirm")), (False, _("Decline"))),
+        coerce=lambda value: value in (True, "True"),
+        widget=forms.RadioSelect,
+    )
+
+
+# --- key proposals and supervision ---------------------------------------------------------
+
+
+class NominateForm(forms.Form):
+    nominated_by = forms.ChoiceField(choices=NominatedBy.choices, label=_("nominated by"))
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.active(), required=False, label=_("nominating organization")
+    )
+    committee = forms.ModelChoiceField(
+        queryset=Committee.objects.active(), required=False, label=_("nominating committee")
+    )
+    nominated_on = forms.DateField(label=_("nominated on"), widget=DATE)
+    reason = forms.CharField(
+        label=_("reason"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class KeyDecisionForm(NoteForm):
+    approve = forms.TypedChoiceField(
+        label=_("chair meeting decision"),
+        choices=((True, _("Approve")), (False, _("Refuse"))),
+        coerce=lambda value: value in (True, "True"),
+        widget=forms.RadioSelect,
+    )
+    decided_on = forms.DateField(label=_("chair meeting date"), widget=DATE)
+
+
+class SupervisionPlanForm(forms.Form):
+    # The chair meeting has a dozen members at most: check boxes, not a search.
+    leaders = forms.ModelMultipleChoiceField(
+        queryset=Member.objects.active().leaders(),
+        label=_("leading leaders"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    committee = forms.ModelChoiceField(
+        queryset=Committee.objects.active(), required=False, label=_("responsible committee")
+    )
+    plan = forms.CharField(
+        label=_("plan"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class SupervisionEventForm(forms.Form):
+    date = forms.DateField(label=_("date"), widget=DATE)
+    method = forms.ChoiceField(choices=SupervisionMethod.choices, label=_("method"))
+    participants = forms.CharField(label=_("participants"), max_length=300, required=False)
+    place = forms.CharField(label=_("place"), max_length=200, required=False)
+    notes = forms.CharField(
+        label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class SupervisionReportForm(forms.Form):
+    report = forms.CharField(
+        label=_("supervision report"), widget=forms.Textarea(attrs={"rows": 8})
+    )
+    reported_on = forms.DateField(label=_("reported on"), required=False, widget=DATE)
+
+
+# --- look-back reviews and publication -------------------------------------------------------
+
+
+class FindingsForm(forms.Form):
+    commitments = forms.CharField(
+        label=_("promises"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The promises taken from the reply, one a line."),
+    )
+    visited_on = forms.DateField(label=_("visited on"), required=False, widget=DATE)
+    evidence = forms.CharField(
+        label=_("what was found"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    attachment = forms.FileField(label=_("evidence file"), required=False)
+    outcome = forms.ChoiceField(choices=LookBackOutcome.choices, label=_("outcome"))
+    satisfaction = forms.ChoiceField(
+        choices=[("", "—"), *Satisfaction.choices],
+        required=False,
+        label=_("proposer satisfaction now"),
+    )
+
+
+class LookBackDecisionForm(NoteForm):
+    decision = forms.ChoiceField(
+        choices=[c for c in LookBackDecision.choices if c[0] != LookBackDecision.PENDING],
+        label=_("decision"),
+        widget=forms.RadioSelect,
+    )
+    result_class = forms.ModelChoiceField(
+        queryset=ResultClass.objects.active(),
+        required=False,
+        label=_("reclassified as"),
+        help_text=_("Only when reclassifying. The reply keeps its own class."),
+    )
+    due_on = forms.DateField(
+        label=_("reply due"),
+        required=False,
+        widget=DATE,
+        help_text=_("Only when reopening; left blank, it follows the rules."),
+    )
+
+
+class PublishForm(forms.Form):
+    published = forms.TypedChoiceField(
+        label=_("publication"),
+        choices=((True, _("Publish")), (False, _("Do not publish"))),
         coerce=lambda value: value in (True, "True"),
         widget=forms.RadioSelect,
     )

@@ -1,7 +1,8 @@
 """Who may take which step on which record: one table, used by services and by the pages.
 
 The proposal office may take every step a person takes. Members act on their own
-proposals; handling-unit users on their own unit's assignments. Steps the services take
+proposals; handling-unit users on their own unit's assignments; leaders record the
+supervision of the key proposals they lead. Steps the services take
 by themselves (handling started, all replies approved, handled again) belong to nobody.
 """
 
@@ -18,6 +19,13 @@ ADD_UNIT = "add_unit"
 REQUEST_EXTENSION = "request_extension"
 DECIDE_EXTENSION = "decide_extension"
 LOG_CONTACT = "log_contact"
+NOMINATE_KEY = "nominate_key"
+DECIDE_KEY = "decide_key"
+PLAN_SUPERVISION = "plan_supervision"
+RECORD_SUPERVISION = "record_supervision"
+REPORT_SUPERVISION = "report_supervision"
+LOOK_BACK = "look_back"
+PUBLISH = "publish"
 
 SYSTEM_ACTIONS = frozenset({PA.START_HANDLING, PA.MARK_REPLIED, AA.REOPEN})
 
@@ -32,13 +40,19 @@ def _is_cosigner(user, cosigner) -> bool:
     return member is not None and cosigner.member_id == member.pk
 
 
+def _leads(user, supervision) -> bool:
+    member = getattr(user, "member", None)
+    return member is not None and supervision.leaders.filter(pk=member.pk).exists()
+
+
 def _own_unit(user, assignment) -> bool:
     return user.handling_unit_id is not None and assignment.unit_id == user.handling_unit_id
 
 
 # action -> test on (user, record) for members
 MEMBER_STEPS = {
-    PA.CREATE: lambda user, proposal: proposal.lead_member_id is None or _is_lead(user, proposal),
+    # A member drafts proposals in their own name; collective ones are the office's to enter.
+    PA.CREATE: _is_lead,
     PA.SUBMIT: _is_lead,
     PA.COMPLETE_COSIGNING: _is_lead,
     PA.WITHDRAW: _is_lead,
@@ -56,6 +70,13 @@ UNIT_STEPS = {
 }
 
 
+# action -> test on (user, supervision) for leaders (主席会议成员)
+LEADER_STEPS = {
+    RECORD_SUPERVISION: _leads,
+    REPORT_SUPERVISION: _leads,
+}
+
+
 def may(user, action: str, record) -> bool:
     """Whether ``user`` may take ``action`` on ``record`` (a proposal, assignment or co-signer)."""
     if action in SYSTEM_ACTIONS or not user.is_authenticated or not user.is_active:
@@ -66,6 +87,8 @@ def may(user, action: str, record) -> bool:
         return MEMBER_STEPS[action](user, record)
     if action in UNIT_STEPS and user.has_role(Role.HANDLING_UNIT):
         return UNIT_STEPS[action](user, record)
+    if action in LEADER_STEPS and user.has_role(Role.LEADER):
+        return LEADER_STEPS[action](user, record)
     return False
 
 

@@ -13,18 +13,25 @@ from django.utils.translation import gettext_lazy as _
 from proposals import forms as step_forms
 from proposals import policies, services
 from proposals.choices import (
+    ACCEPTED_STATES,
+    ADD_UNIT_STATES,
     ANSWERING_ROLES,
     ASSIGNMENT_TRANSITIONS,
+    LOG_CONTACT_STATES,
+    PROPOSAL_HANDLING_STATES,
     PROPOSAL_TRANSITIONS,
+    REQUEST_EXTENSION_STATES,
     AssignmentRole,
-    AssignmentStatus,
     CoSignerStatus,
+    LookBackDecision,
     ProposalStatus,
     ReplyStatus,
     RequestDecision,
+    SupervisionStatus,
 )
 from proposals.choices import AssignmentAction as AA
 from proposals.choices import ProposalAction as PA
+from proposals.services.key import NOMINABLE_STATES
 
 
 @dataclass(frozen=True)
@@ -54,7 +61,8 @@ def _proposal_in(action: str) -> Callable:
 def _assignment_in(action: str, roles=None) -> Callable:
     def applies(assignment) -> bool:
         in_state = assignment.status in ASSIGNMENT_TRANSITIONS[action][0]
-        return in_state and (roles is None or assignment.role in roles)
+        handling = assignment.proposal.status in PROPOSAL_HANDLING_STATES
+        return in_state and handling and (roles is None or assignment.role in roles)
 
     return applies
 
@@ -157,7 +165,7 @@ PROPOSAL_STEPS = [
         "add-unit",
         _("Add a handling unit"),
         policies.ADD_UNIT,
-        lambda p: p.status in (ProposalStatus.ASSIGNED, ProposalStatus.HANDLING),
+        lambda p: p.status in ADD_UNIT_STATES,
         lambda p, u, d: services.proposal_add_unit(
             proposal=p,
             by=u,
@@ -202,7 +210,9 @@ ASSIGNMENT_STEPS = [
         "request-extension",
         _("Ask for more time"),
         policies.REQUEST_EXTENSION,
-        lambda a: a.status in ASSIGNMENT_TRANSITIONS[AA.EXTEND][0],
+        lambda a: (
+            a.status in REQUEST_EXTENSION_STATES and a.proposal.status in PROPOSAL_HANDLING_STATES
+        ),
         lambda a, u, d: services.assignment_request_extension(
             assignment=a, by=u, days=d["days"], reason=d["reason"]
         ),
@@ -212,14 +222,7 @@ ASSIGNMENT_STEPS = [
         "log-contact",
         _("Record contact with the proposer"),
         policies.LOG_CONTACT,
-        lambda a: (
-            a.status
-            in (
-                AssignmentStatus.ASSIGNED,
-                AssignmentStatus.ACKNOWLEDGED,
-                AssignmentStatus.REPLY_SUBMITTED,
-            )
-        ),
+        lambda a: a.status in LOG_CONTACT_STATES and a.proposal.status in PROPOSAL_HANDLING_STATES,
         lambda a, u, d: services.assignment_log_contact(assignment=a, by=u, **d),
         form=step_forms.ContactForm,
     ),
@@ -244,7 +247,11 @@ ASSIGNMENT_STEPS = [
 
 def _decide_return(request, user, data):
     return services.return_request_decide(
-        request=request, by=user, approve=data["approve"], note=data["note"]
+        request=request,
+        by=user,
+        approve=data["approve"],
+        note=data["note"],
+        replacement=data["replacement"] if data["approve"] else None,
     )
 
 
@@ -261,7 +268,7 @@ RETURN_REQUEST_STEPS = [
         AA.APPROVE_RETURN,
         lambda r: r.decision == RequestDecision.PENDING,
         _decide_return,
-        form=step_forms.DecisionForm,
+        form=step_forms.ReturnDecisionForm,
         policy_record=lambda r: r.assignment,
     )
 ]
@@ -310,5 +317,106 @@ COSIGNER_STEPS = [
         ),
         lambda c, u, d: services.cosigner_respond(cosigner=c, by=u, confirm=d["confirm"]),
         form=step_forms.CoSignForm,
+    )
+]
+
+
+# --- key proposals, supervision, look-back, publication -------------------------------------
+
+
+def _nominate(proposal, user, data):
+    return services.key_nominate(proposal=proposal, by=user, **data)
+
+
+PROPOSAL_STEPS += [
+    Step(
+        "nominate-key",
+        _("Nominate as key proposal"),
+        policies.NOMINATE_KEY,
+        lambda p: (
+            p.status in NOMINABLE_STATES
+            and not p.is_key
+            and not p.key_nominations.filter(decision=RequestDecision.PENDING).exists()
+        ),
+        _nominate,
+        form=step_forms.NominateForm,
+    ),
+    Step(
+        "plan-supervision",
+        _("Plan supervision (督办)"),
+        policies.PLAN_SUPERVISION,
+        lambda p: p.is_key and not hasattr(p, "supervision"),
+        lambda p, u, d: services.supervision_plan(proposal=p, by=u, **d),
+        form=step_forms.SupervisionPlanForm,
+    ),
+    Step(
+        "publish",
+        _("Publication"),
+        policies.PUBLISH,
+        lambda p: p.status in ACCEPTED_STATES,
+        lambda p, u, d: services.proposal_set_published(proposal=p, by=u, **d),
+        form=step_forms.PublishForm,
+    ),
+]
+
+KEY_NOMINATION_STEPS = [
+    Step(
+        "decide",
+        _("Record the chair meeting's decision"),
+        policies.DECIDE_KEY,
+        lambda n: n.decision == RequestDecision.PENDING,
+        lambda n, u, d: services.key_decide(nomination=n, by=u, **d),
+        form=step_forms.KeyDecisionForm,
+        policy_record=lambda n: n.proposal,
+    )
+]
+
+SUPERVISION_STEPS = [
+    Step(
+        "record-event",
+        _("Record a supervision activity"),
+        policies.RECORD_SUPERVISION,
+        lambda s: s.status != SupervisionStatus.REPORTED,
+        lambda s, u, d: services.supervision_record_event(supervision=s, by=u, **d),
+        form=step_forms.SupervisionEventForm,
+    ),
+    Step(
+        "report",
+        _("File the supervision report"),
+        policies.REPORT_SUPERVISION,
+        lambda s: s.status == SupervisionStatus.IN_PROGRESS,
+        lambda s, u, d: services.supervision_report(supervision=s, by=u, **d),
+        form=step_forms.SupervisionReportForm,
+    ),
+]
+
+LOOK_BACK_ITEM_STEPS = [
+    Step(
+        "findings",
+        _("Record the findings"),
+        policies.LOOK_BACK,
+        lambda i: i.decision == LookBackDecision.PENDING,
+        lambda i, u, d: services.lookback_record_findings(item=i, by=u, **d),
+        form=step_forms.FindingsForm,
+    ),
+    Step(
+        "decide",
+        _("Decide"),
+        policies.LOOK_BACK,
+        lambda i: i.decision == LookBackDecision.PENDING and bool(i.outcome),
+        lambda i, u, d: services.lookback_decide(item=i, by=u, **d),
+        form=step_forms.LookBackDecisionForm,
+    ),
+]
+
+REPLY_STEPS += [
+    Step(
+        "publish",
+        _("Publication"),
+        policies.PUBLISH,
+        lambda r: r.status == ReplyStatus.APPROVED,
+        lambda r, u, d: services.reply_set_published(reply=r, by=u, **d),
+        form=step_forms.PublishForm,
+        policy_record=lambda r: r.assignment.proposal,
     )
 ]

@@ -285,3 +285,104 @@ def test_a_contact_with_the_proposer_is_recorded(walk, unit_a_user):
         assignment=lead, by=unit_a_user, date=timezone.localdate(), way="visit", people="李文华"
     )
     assert list(lead.contacts.all()) == [contact]
+
+
+def test_a_return_can_be_approved_with_a_replacement_unit(walk, unit_a_user, unit_c):
+    proposal = walk.to(S.ASSIGNED)
+    lead = walk.lead(proposal)
+    request = services.assignment_request_return(assignment=lead, by=unit_a_user, reason="不符")
+    services.return_request_decide(
+        request=request, by=walk.office, approve=True, replacement=unit_c
+    )
+    replacement = proposal.assignments.get(unit=unit_c)
+    assert (replacement.role, replacement.status) == (AssignmentRole.LEAD, AS.ASSIGNED)
+
+
+def test_returning_the_last_unreplied_separate_share_completes_the_proposal(walk, unit_b_user):
+    proposal = walk.to(S.ACCEPTED)
+    services.proposal_assign(
+        proposal=proposal,
+        by=walk.office,
+        units=[
+            services.UnitAssignment(walk.unit_a, AssignmentRole.SEPARATE),
+            services.UnitAssignment(walk.unit_b, AssignmentRole.SEPARATE),
+        ],
+    )
+    first = proposal.assignments.get(unit=walk.unit_a)
+    second = proposal.assignments.get(unit=walk.unit_b)
+    services.assignment_acknowledge(assignment=first, by=walk.office)
+    walk.reply_and_approve(first)
+    request = services.assignment_request_return(assignment=second, by=unit_b_user, reason="x")
+    services.return_request_decide(request=request, by=walk.office, approve=True)
+    # Not stuck: the only unit still owing an answer has given it.
+    assert refreshed(proposal).status == S.REPLIED
+
+
+def test_a_proposal_whose_lead_was_returned_waits_for_a_new_lead(walk, unit_a_user, unit_c):
+    proposal = walk.to(S.HANDLING)
+    lead = walk.lead(proposal)
+    joint = walk.joint(proposal)
+    services.assignment_acknowledge(assignment=joint, by=walk.office)
+    services.assignment_submit_opinion(assignment=joint, by=walk.office, text="同意")
+    # The lead already acknowledged; within the window it may still ask to return.
+    request = services.assignment_request_return(assignment=lead, by=unit_a_user, reason="x")
+    services.return_request_decide(request=request, by=walk.office, approve=True)
+    assert refreshed(proposal).status == S.HANDLING
+    new_lead = services.proposal_add_unit(
+        proposal=proposal, by=walk.office, unit=unit_c, role=AssignmentRole.LEAD
+    )
+    services.assignment_acknowledge(assignment=new_lead, by=walk.office)
+    walk.reply_and_approve(new_lead)
+    assert refreshed(proposal).status == S.REPLIED
+
+
+def test_a_joint_unit_can_do_nothing_once_the_proposal_is_replied(walk, unit_b_user):
+    proposal = walk.to(S.REPLIED)
+    joint = walk.joint(proposal)  # never acknowledged
+    with pytest.raises(IllegalTransition):
+        services.assignment_acknowledge(assignment=joint, by=unit_b_user)
+    with pytest.raises(IllegalTransition):
+        services.assignment_request_extension(assignment=joint, by=unit_b_user, days=10, reason="x")
+    assert refreshed(joint).status == AS.ASSIGNED
+
+
+def test_a_proposal_with_merged_proposals_cannot_be_withdrawn(walk):
+    host = walk.to(S.ACCEPTED)
+    services.proposal_merge(proposal=walk.to(S.SUBMITTED), by=walk.office, host=host)
+    with pytest.raises(IllegalTransition):
+        services.proposal_withdraw(proposal=host, by=walk.office)
+    assert refreshed(host).status == S.ACCEPTED
+
+
+def test_a_co_signer_cannot_confirm_after_the_deadline(walk):
+    proposal = walk.to(S.AWAITING_COSIGNERS)
+    cosigner = proposal.cosigners.get()
+    late = timezone.now() + datetime.timedelta(days=8)
+    with pytest.raises(IllegalTransition):
+        services.cosigner_respond(cosigner=cosigner, confirm=True, by=walk.office, at=late)
+    services.proposal_complete_cosigning(proposal=proposal, by=walk.office, at=late)
+    assert refreshed(cosigner).status == "expired"
+
+
+def test_a_member_cannot_enter_a_collective_proposal(session, member_user):
+    from tests.proposals.conftest import draft_proposal
+
+    proposal = draft_proposal(session, None, kind="collective")
+    with pytest.raises(NotAllowed):
+        services.proposal_create(proposal=proposal, by=member_user)
+
+
+def test_the_lead_unit_reads_the_joint_units_opinion_and_the_proposer_does_not(
+    walk, unit_a_user, unit_b_user, unit_c, member_user
+):
+    from proposals.models import JointOpinion
+
+    proposal = walk.to(S.HANDLING)
+    joint = walk.joint(proposal)
+    services.assignment_acknowledge(assignment=joint, by=unit_b_user)
+    opinion = services.assignment_submit_opinion(assignment=joint, by=unit_b_user, text="同意")
+    other = walk.to(S.HANDLING)  # unit A leads this one too, but it has no opinion yet
+    assert list(JointOpinion.objects.visible_to(unit_a_user)) == [opinion]
+    assert list(JointOpinion.objects.visible_to(unit_b_user)) == [opinion]
+    assert not JointOpinion.objects.visible_to(member_user).exists()
+    assert other.pk != proposal.pk

@@ -62,9 +62,28 @@ def test_a_member_sees_own_and_co_signed_proposals(world, member_user):
     )
 
 
-def test_a_member_sees_the_assignments_of_own_proposals_only(world, member_user):
-    assert set(Assignment.objects.visible_to(member_user)) == set(
+def test_a_member_sees_the_assignments_of_own_and_co_signed_proposals_only(
+    world, walk, member_user, unit_c
+):
+    co_signed = world["co_signed"]
+    co_signed.proposer_kind = "joint"
+    co_signed.save()
+    services.proposal_submit(proposal=co_signed, by=walk.office)
+    services.cosigner_respond(cosigner=co_signed.cosigners.get(), confirm=True, by=member_user)
+    services.proposal_accept(proposal=co_signed, by=walk.office, category=walk.ref["category"])
+    services.proposal_assign(
+        proposal=co_signed,
+        by=walk.office,
+        units=[services.UnitAssignment(unit_c, AssignmentRole.LEAD)],
+    )
+    visible = set(Assignment.objects.visible_to(member_user))
+    assert visible == set(
         Assignment.objects.filter(proposal__lead_member=member_user.member)
+    ) | set(co_signed.assignments.all())
+    assert (
+        not Assignment.objects.exclude(pk__in=[a.pk for a in visible])
+        .filter(proposal__cosigners__member=member_user.member)
+        .exists()
     )
 
 
@@ -105,13 +124,16 @@ def test_overdue_against_a_fixed_date(world):
     ]
 
 
-def test_a_replied_assignment_is_not_overdue(walk):
-    proposal = walk.to(S.REPLIED)
-    Assignment.objects.filter(proposal=proposal).update(due_on=F("assigned_on"))
+def test_nothing_of_a_replied_proposal_is_overdue(walk):
+    handling = walk.to(S.HANDLING)
+    replied = walk.to(S.REPLIED)
+    Assignment.objects.update(due_on=F("assigned_on"))
     later = datetime.date.today() + datetime.timedelta(days=400)
-    overdue_roles = set(Assignment.objects.overdue(later).values_list("role", flat=True))
-    # The lead replied; the joint unit never sent its opinion and is overdue.
-    assert overdue_roles == {AssignmentRole.JOINT}
+    overdue = Assignment.objects.overdue(later)
+    # The handling proposal's units are late; of the replied one, the lead replied and the
+    # joint unit, which never sent its opinion, has nothing left to do.
+    assert {a.proposal_id for a in overdue} == {handling.pk}
+    assert replied.pk not in set(Assignment.objects.open().values_list("proposal_id", flat=True))
 
 
 @pytest.mark.parametrize("count", [2, 12])

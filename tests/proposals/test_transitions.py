@@ -11,8 +11,12 @@ from django.utils import timezone
 
 from proposals import services
 from proposals.choices import (
+    ADD_UNIT_STATES,
     ASSIGNMENT_TRANSITIONS,
+    INVITE_COSIGNER_STATES,
+    LOG_CONTACT_STATES,
     PROPOSAL_TRANSITIONS,
+    REQUEST_EXTENSION_STATES,
     AssignmentRole,
     AssignmentStatus,
     Conversion,
@@ -32,6 +36,7 @@ from proposals.models import (
     ReturnRequest,
     Transition,
 )
+from tests.factories import MemberFactory
 from tests.proposals.conftest import refreshed
 
 pytestmark = pytest.mark.django_db
@@ -89,8 +94,9 @@ PROPOSAL_STEPS = {
         S.CLOSED,
     ),
 }
-# Taken by the services themselves; tested through the steps that trigger them.
-SYSTEM_STEPS = {PA.START_HANDLING, PA.MARK_REPLIED}
+# Taken by the services themselves, or part of a larger step; tested through the steps
+# that trigger them (the look-back reopening in test_lookback.py).
+SYSTEM_STEPS = {PA.START_HANDLING, PA.MARK_REPLIED, PA.LOOK_BACK_REOPEN}
 
 
 def test_the_table_says_what_design_md_says():
@@ -105,9 +111,13 @@ def test_the_table_says_what_design_md_says():
     assert sources[PA.FEEDBACK] == {S.REPLIED}
     assert set(PROPOSAL_TRANSITIONS[PA.FEEDBACK][1]) == {S.CLOSED, S.HANDLING}
     assert set(PROPOSAL_TRANSITIONS[PA.RETURN_FOR_REVISION][1]) == {S.DRAFT}
-    # Closed, withdrawn and the review outcomes other than acceptance are final.
-    final = {S.CLOSED, S.WITHDRAWN, S.NOT_ACCEPTED, S.MERGED, S.CONVERTED}
+    # Withdrawn and the review outcomes other than acceptance are final; a closed proposal
+    # is reopened only by a look-back review.
+    final = {S.WITHDRAWN, S.NOT_ACCEPTED, S.MERGED, S.CONVERTED}
     assert not any(final & pair[0] for pair in PROPOSAL_TRANSITIONS.values())
+    assert [a for a, pair in PROPOSAL_TRANSITIONS.items() if S.CLOSED in pair[0]] == [
+        PA.LOOK_BACK_REOPEN
+    ]
 
 
 def test_every_proposal_action_in_the_table_is_exercised():
@@ -138,10 +148,22 @@ def test_proposal_action_from_state(walk, status, action):
         assert snapshot() == before
 
 
-def lead_in(walk, status: str) -> Assignment:
-    """A lead assignment in ``status``, reached through the services."""
-    proposal = walk.to(S.ASSIGNED)
-    lead = walk.lead(proposal)
+def lead_in(walk, status: str, *, separate: bool = False) -> Assignment:
+    """A lead (or separate) assignment in ``status``, reached through the services."""
+    if separate:
+        proposal = walk.to(S.ACCEPTED)
+        services.proposal_assign(
+            proposal=proposal,
+            by=walk.office,
+            units=[
+                services.UnitAssignment(walk.unit_a, AssignmentRole.SEPARATE),
+                services.UnitAssignment(walk.unit_b, AssignmentRole.SEPARATE),
+            ],
+        )
+        lead = proposal.assignments.get(unit=walk.unit_a)
+    else:
+        proposal = walk.to(S.ASSIGNED)
+        lead = walk.lead(proposal)
     office = walk.office
     if status == AS.ASSIGNED:
         return lead
@@ -254,7 +276,7 @@ ASSIGNMENT_STEPS = {
         AS.ACKNOWLEDGED,
     ),
 }
-# Re-handling is started by unsatisfied feedback (test_feedback.py).
+# Re-handling is started by unsatisfied feedback (test_handling.py) or a look-back review.
 SYSTEM_ASSIGNMENT_STEPS = {AA.REOPEN}
 
 LEAD_STATES = [AS.ASSIGNED, AS.ACKNOWLEDGED, AS.RETURN_REQUESTED, AS.RETURNED]
@@ -263,10 +285,10 @@ JOINT_STATES = [AS.ASSIGNED, AS.ACKNOWLEDGED, AS.RETURN_REQUESTED, AS.RETURNED]
 JOINT_STATES += [AS.OPINION_SUBMITTED]
 # Steps that belong to one role: a lead replies, a joint unit sends an opinion.
 ROLE_ONLY = {
-    AA.SUBMIT_OPINION: AssignmentRole.JOINT,
-    AA.SUBMIT_REPLY: AssignmentRole.LEAD,
-    AA.APPROVE_REPLY: AssignmentRole.LEAD,
-    AA.SEND_BACK_REPLY: AssignmentRole.LEAD,
+    AA.SUBMIT_OPINION: {AssignmentRole.JOINT},
+    AA.SUBMIT_REPLY: {AssignmentRole.LEAD, AssignmentRole.SEPARATE},
+    AA.APPROVE_REPLY: {AssignmentRole.LEAD, AssignmentRole.SEPARATE},
+    AA.SEND_BACK_REPLY: {AssignmentRole.LEAD, AssignmentRole.SEPARATE},
 }
 
 
@@ -276,7 +298,10 @@ def test_every_assignment_action_in_the_table_is_exercised():
 
 
 CASES = [
-    (AssignmentRole.LEAD, state, action) for state in LEAD_STATES for action in ASSIGNMENT_STEPS
+    (role, state, action)
+    for role in (AssignmentRole.LEAD, AssignmentRole.SEPARATE)
+    for state in LEAD_STATES
+    for action in ASSIGNMENT_STEPS
 ]
 CASES += [
     (AssignmentRole.JOINT, state, action) for state in JOINT_STATES for action in ASSIGNMENT_STEPS
@@ -285,11 +310,14 @@ CASES += [
 
 @pytest.mark.parametrize(("role", "status", "action"), CASES)
 def test_assignment_action_from_state(walk, role, status, action):
-    assignment = (lead_in if role == AssignmentRole.LEAD else joint_in)(walk, status)
+    if role == AssignmentRole.JOINT:
+        assignment = joint_in(walk, status)
+    else:
+        assignment = lead_in(walk, status, separate=role == AssignmentRole.SEPARATE)
     prepare, reaches = ASSIGNMENT_STEPS[action]
     step = prepare(walk, assignment)
     sources, _targets = ASSIGNMENT_TRANSITIONS[action]
-    legal = status in sources and ROLE_ONLY.get(action, role) == role
+    legal = status in sources and role in ROLE_ONLY.get(action, {role})
     before = snapshot()
     log_rows = assignment.transitions.count()
 
@@ -304,4 +332,94 @@ def test_assignment_action_from_state(walk, role, status, action):
     else:
         with pytest.raises(IllegalTransition):
             step()
+        assert snapshot() == before
+
+
+def test_unsatisfied_feedback_takes_the_other_branch_of_the_table(walk):
+    proposal = walk.to(S.REPLIED)
+    services.proposal_give_feedback(
+        proposal=proposal,
+        by=walk.office,
+        attitude=Satisfaction.SATISFIED,
+        result=Satisfaction.UNSATISFIED,
+    )
+    last = refreshed(proposal).transitions.filter(assignment=None).last()
+    assert (last.action, last.from_status, last.to_status) == (PA.FEEDBACK, S.REPLIED, S.HANDLING)
+
+
+# Steps that move no status but are allowed only in some states (choices.py): the states
+# they are allowed in, and how to take them.
+GUARDED_PROPOSAL_STEPS = {
+    "invite_cosigner": (
+        INVITE_COSIGNER_STATES,
+        lambda w, p: services.cosigner_invite(proposal=p, member=MemberFactory(), by=w.office),
+    ),
+    "add_unit": (
+        ADD_UNIT_STATES,
+        lambda w, p: services.proposal_add_unit(
+            proposal=p, by=w.office, unit=w.extra_unit, role=AssignmentRole.JOINT
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("step_name", list(GUARDED_PROPOSAL_STEPS))
+@pytest.mark.parametrize("status", list(S))
+def test_guarded_proposal_step_from_state(walk, unit_c, status, step_name):
+    walk.extra_unit = unit_c
+    proposal = walk.to(status)
+    allowed, step = GUARDED_PROPOSAL_STEPS[step_name]
+    before = snapshot()
+    if status in allowed:
+        step(walk, proposal)
+        assert refreshed(proposal).status == status
+    else:
+        with pytest.raises(IllegalTransition):
+            step(walk, proposal)
+        assert snapshot() == before
+
+
+GUARDED_ASSIGNMENT_STEPS = {
+    "request_extension": (
+        REQUEST_EXTENSION_STATES,
+        lambda w, a: services.assignment_request_extension(
+            assignment=a, by=w.office, days=10, reason="调研"
+        ),
+    ),
+    "log_contact": (
+        LOG_CONTACT_STATES,
+        lambda w, a: services.assignment_log_contact(
+            assignment=a, by=w.office, date=datetime.date(2020, 7, 1), way="phone", people="委员"
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("step_name", list(GUARDED_ASSIGNMENT_STEPS))
+@pytest.mark.parametrize("status", LEAD_STATES)
+def test_guarded_assignment_step_from_state(walk, status, step_name):
+    assignment = lead_in(walk, status)
+    allowed, step = GUARDED_ASSIGNMENT_STEPS[step_name]
+    # A replied lead leaves its proposal replied: nothing more is done on it.
+    handling = refreshed(assignment).proposal.status in (S.ASSIGNED, S.HANDLING)
+    before = snapshot()
+    if status in allowed and handling:
+        step(walk, assignment)
+        assert refreshed(assignment).status == status
+    else:
+        with pytest.raises(IllegalTransition):
+            step(walk, assignment)
+        assert snapshot() == before
+
+
+def test_a_cosigner_answers_only_while_the_proposal_awaits_co_signers(walk, member_user):
+    for status in S:
+        proposal = walk.to(status)
+        cosigner = CoSigner.objects.create(proposal=proposal, member=MemberFactory())
+        if status == S.AWAITING_COSIGNERS:
+            services.cosigner_respond(cosigner=cosigner, confirm=True, by=walk.office)
+            continue
+        before = snapshot()
+        with pytest.raises(IllegalTransition):
+            services.cosigner_respond(cosigner=cosigner, confirm=True, by=walk.office)
         assert snapshot() == before

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.admin import display as admin_display
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
-from django.db.models import DurationField, ExpressionWrapper, F, Prefetch, Q, Value
+from django.db.models import Case, DurationField, ExpressionWrapper, F, Prefetch, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +28,9 @@ from hcppcc.directory.models import (
     TimeStamped,
 )
 from proposals.choices import (
-    ANSWERING_ROLES,
+    OPEN_ASSIGNMENT_STATES,
+    OPEN_STATES,
+    PROPOSAL_HANDLING_STATES,
     AssignmentAction,
     AssignmentRole,
     AssignmentStatus,
@@ -50,13 +52,6 @@ EXPLANATION_MAX_LENGTH = 200
 
 # Roles that read every proposal (DESIGN.md role table).
 READ_ALL_ROLES = (Role.PROPOSAL_OFFICE, Role.LEADER, Role.AUDITOR)
-# An assignment is waiting for its unit while in these states.
-AWAITING_UNIT = (
-    AssignmentStatus.ASSIGNED,
-    AssignmentStatus.ACKNOWLEDGED,
-    AssignmentStatus.RETURN_REQUESTED,
-    AssignmentStatus.REPLY_SUBMITTED,
-)
 
 
 class ProposalQuerySet(models.QuerySet):
@@ -93,8 +88,19 @@ class ProposalQuerySet(models.QuerySet):
             )
         )
 
-    def in_session(self, session) -> "ProposalQuerySet":
-        return self.filter(session=session)
+    def for_session(self, session) -> "ProposalQuerySet":
+        """The session's proposals and, carried over (跨届续办), those of earlier sessions
+        still being handled; each annotated with ``carried_over``."""
+        earlier = Q(session__term__lt=session.term) | Q(
+            session__term=session.term, session__number__lt=session.number
+        )
+        return self.filter(Q(session=session) | (earlier & Q(status__in=OPEN_STATES))).annotate(
+            carried_over=Case(
+                When(session=session, then=Value(False)),
+                default=Value(True),
+                output_field=models.BooleanField(),
+            )
+        )
 
 
 class AssignmentQuerySet(models.QuerySet):
@@ -115,12 +121,10 @@ class AssignmentQuerySet(models.QuerySet):
     def for_list(self) -> "AssignmentQuerySet":
         return self.select_related("unit", "proposal", "proposal__session", "proposal__lead_member")
 
-    def answering(self) -> "AssignmentQuerySet":
-        """Lead and separate assignments: the ones that owe the proposer a reply."""
-        return self.filter(role__in=ANSWERING_ROLES)
-
     def open(self) -> "AssignmentQuerySet":
-        return self.filter(status__in=AWAITING_UNIT)
+        return self.filter(
+            status__in=OPEN_ASSIGNMENT_STATES, proposal__status__in=PROPOSAL_HANDLING_STATES
+        )
 
     def overdue(self, today: datetime.date) -> "AssignmentQuerySet":
         """Assignments past their due date without an approved reply (or, for a joint unit,
@@ -144,9 +148,6 @@ class AssignmentQuerySet(models.QuerySet):
             .filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=days))
             .order_by("due_on", "pk")
         )
-
-    def of_role(self, role: AssignmentRole) -> "AssignmentQuerySet":
-        return self.filter(role=role)
 
 
 class Category(Named):
@@ -279,6 +280,7 @@ class Proposal(TimeStamped):
     consent_to_publish = models.BooleanField(_("agrees to publication"), default=True)
     no_publish_reason = models.CharField(_("reason for not publishing"), max_length=200, blank=True)
     is_key = models.BooleanField(_("key proposal"), default=False, editable=False)
+    is_published = models.BooleanField(_("published"), default=False, editable=False)
 
     status = models.CharField(
         _("status"),
@@ -314,6 +316,7 @@ class Proposal(TimeStamped):
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, editable=False)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -561,6 +564,25 @@ class ContactLog(TimeStamped):
         ordering = ("date", "pk")
 
 
+class JointOpinionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "JointOpinionQuerySet":
+        """The office, leaders and auditors read every opinion; a unit user reads its own
+        and those sent to it as the proposal's lead unit. Proposers do not see them."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser or user.has_role(*READ_ALL_ROLES):
+            return self
+        if user.has_role(Role.HANDLING_UNIT) and user.handling_unit_id:
+            led = Assignment.objects.filter(
+                unit_id=user.handling_unit_id, role=AssignmentRole.LEAD
+            ).exclude(status=AssignmentStatus.RETURNED)
+            return self.filter(
+                Q(assignment__unit_id=user.handling_unit_id)
+                | Q(assignment__proposal_id__in=led.values("proposal_id"))
+            )
+        return self.none()
+
+
 class JointOpinion(TimeStamped):
     """A joint unit's opinion (会办意见). It goes to the lead unit, not to the proposer."""
 
@@ -578,6 +600,8 @@ class JointOpinion(TimeStamped):
         null=True,
         blank=True,
     )
+
+    objects = JointOpinionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("joint opinion")
@@ -602,6 +626,10 @@ class Reply(TimeStamped):
     text = models.TextField(_("reply letter"))
     signer = models.CharField(_("signed by"), max_length=50)
     reply_date = models.DateField(_("reply date"))
+    # The due date in force when the reply was submitted: whether it came on time is a
+    # fact of that day, whatever later extensions or rounds do to the assignment.
+    due_on = models.DateField(_("due on"), null=True, blank=True, editable=False)
+    is_published = models.BooleanField(_("published"), default=False, editable=False)
     file = models.FileField(_("letter file"), upload_to=reply_upload_to, blank=True)
     status = models.CharField(
         _("status"),

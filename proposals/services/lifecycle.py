@@ -23,10 +23,15 @@ from django.utils.translation import gettext as _
 from hcppcc.directory.models import HandlingUnit, Member, Session, User
 from proposals import policies
 from proposals.choices import (
+    ADD_UNIT_STATES,
     ANSWERING_ROLES,
     ASSIGNMENT_TRANSITIONS,
+    INVITE_COSIGNER_STATES,
+    LOG_CONTACT_STATES,
     MERGE_HOST_STATES,
+    PROPOSAL_HANDLING_STATES,
     PROPOSAL_TRANSITIONS,
+    REQUEST_EXTENSION_STATES,
     AssignmentRole,
     Conversion,
     CoSignerStatus,
@@ -71,7 +76,21 @@ def _lock_proposal(proposal: Proposal) -> Proposal:
 
 
 def _lock_assignment(assignment: Assignment) -> Assignment:
-    return Assignment.objects.select_for_update().select_related("proposal").get(pk=assignment.pk)
+    # Always the proposal first, then the assignment: every step takes its locks in this
+    # order, so two steps on one proposal wait for each other instead of deadlocking.
+    proposal = _lock_proposal(Proposal(pk=assignment.proposal_id))
+    locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    locked.proposal = proposal
+    return locked
+
+
+def _check_proposal_handling(assignment: Assignment) -> None:
+    """Units work on an assignment only while its proposal is being handled."""
+    if assignment.proposal.status not in PROPOSAL_HANDLING_STATES:
+        raise IllegalTransition(
+            _("The proposal is %(status)s; its assignments take no more steps.")
+            % {"status": assignment.proposal.get_status_display()}
+        )
 
 
 def _check(table: dict, action: str, status: str, label) -> None:
@@ -159,6 +178,30 @@ def _move_assignment(
     return assignment
 
 
+def log_event(
+    proposal: Proposal,
+    action: str,
+    *,
+    by: User | None,
+    at: datetime.datetime | None,
+    note: str = "",
+    assignment: Assignment | None = None,
+) -> Transition:
+    """Log a step that changes something other than the status (a key-proposal decision,
+    a supervision report, a look-back verdict), so the timeline shows it too."""
+    status = assignment.status if assignment else proposal.status
+    return Transition.objects.create(
+        proposal=proposal,
+        assignment=assignment,
+        action=action,
+        from_status=status,
+        to_status=status,
+        by=by,
+        at=_now(at),
+        note=note,
+    )
+
+
 def _next_number(session: Session, field: str) -> int:
     """The next registration or case number of ``session``: one more than the highest.
 
@@ -202,12 +245,61 @@ def proposal_create(
     return proposal
 
 
+# What a proposer writes; editable while the proposal is a draft, fixed once submitted.
+CONTENT_FIELDS = (
+    "session",
+    "title",
+    "situation",
+    "suggestions",
+    "explanation",
+    "category",
+    "proposer_kind",
+    "lead_member",
+    "organization",
+    "committee",
+    "sector",
+    "period",
+    "source",
+    "source_note",
+    "suggested_units",
+    "consent_to_publish",
+    "no_publish_reason",
+)
+
+
+@transaction.atomic
+def proposal_update(
+    *, proposal: Proposal, by: User | None, changes: dict, at: datetime.datetime | None = None
+) -> Proposal:
+    """Edit a draft's content. Only the fields in ``changes`` are written, on the locked
+    row, so a step taken meanwhile by someone else is never undone by a stale form."""
+    locked = _lock_proposal(proposal)
+    policies.require(by, PA.SUBMIT, locked)
+    if locked.status != ProposalStatus.DRAFT:
+        raise IllegalTransition(_("Only a draft can be edited; this proposal is submitted."))
+    unknown = set(changes) - set(CONTENT_FIELDS)
+    if unknown:
+        raise WorkflowError(_("These fields cannot be edited: %(fields)s") % {"fields": unknown})
+    many = {name: value for name, value in changes.items() if name == "suggested_units"}
+    for name, value in changes.items():
+        if name not in many:
+            setattr(locked, name, value)
+    locked.full_clean()
+    fields = [name for name in changes if name not in many]
+    if fields:
+        locked.save(update_fields=[*fields, "updated_at"])
+    for name, value in many.items():
+        getattr(locked, name).set(value)
+    log_event(locked, "edit", by=by, at=at, note="、".join(sorted(changes)))
+    return locked
+
+
 @transaction.atomic
 def cosigner_invite(*, proposal: Proposal, member: Member, by: User | None) -> CoSigner:
     """Invite ``member`` to co-sign a draft joint proposal."""
     proposal = _lock_proposal(proposal)
     policies.require(by, PA.SUBMIT, proposal)
-    if proposal.status != ProposalStatus.DRAFT:
+    if proposal.status not in INVITE_COSIGNER_STATES:
         raise IllegalTransition(_("Co-signers can only be invited while the proposal is a draft."))
     if member.pk == proposal.lead_member_id:
         raise WorkflowError(_("The lead proposer cannot also co-sign."))
@@ -283,6 +375,10 @@ def cosigner_respond(
         raise IllegalTransition(_("This proposal is not waiting for co-signers."))
     if cosigner.status != CoSignerStatus.INVITED:
         raise IllegalTransition(_("This invitation has already been answered."))
+    if cosigner.deadline and timezone.localdate(_now(at)) > cosigner.deadline:
+        raise IllegalTransition(
+            _("The deadline to confirm was %(date)s.") % {"date": cosigner.deadline.isoformat()}
+        )
     cosigner.status = CoSignerStatus.CONFIRMED if confirm else CoSignerStatus.DECLINED
     cosigner.responded_at = _now(at)
     cosigner.save(update_fields=["status", "responded_at", "updated_at"])
@@ -310,6 +406,10 @@ def proposal_complete_cosigning(
 
 def _complete_cosigning(proposal: Proposal, *, by: User | None, at: datetime.datetime) -> Proposal:
     note = ""
+    # Whoever has not answered by now is no co-signer.
+    proposal.cosigners.filter(status=CoSignerStatus.INVITED).update(
+        status=CoSignerStatus.EXPIRED, updated_at=at
+    )
     if not proposal.cosigners.filter(status=CoSignerStatus.CONFIRMED).exists():
         # Nobody confirmed: the proposal goes on in its lead proposer's name alone.
         proposal.proposer_kind = ProposerKind.INDIVIDUAL
@@ -391,10 +491,19 @@ def proposal_merge(
     at: datetime.datetime | None = None,
 ) -> Proposal:
     """Merge a proposal into an accepted one of the same session (并案)."""
-    proposal = _lock_proposal(proposal)
+    if host.pk == proposal.pk:
+        raise _validation("merged_into", _("A proposal cannot be merged into itself."))
+    # Both rows locked, in primary-key order: the host must not close (or be withdrawn)
+    # while a proposal is being merged into it.
+    locked = {
+        p.pk: p
+        for p in Proposal.objects.select_for_update()
+        .filter(pk__in=[proposal.pk, host.pk])
+        .order_by("pk")
+    }
+    proposal, host = locked[proposal.pk], locked[host.pk]
     policies.require(by, PA.MERGE, proposal)
     _check_proposal(proposal, PA.MERGE)
-    host = Proposal.objects.get(pk=host.pk)
     if host.pk == proposal.pk:
         raise _validation("merged_into", _("A proposal cannot be merged into itself."))
     if host.session_id != proposal.session_id:
@@ -476,6 +585,8 @@ def proposal_withdraw(
     proposal = _lock_proposal(proposal)
     policies.require(by, PA.WITHDRAW, proposal)
     _check_proposal(proposal, PA.WITHDRAW)
+    if proposal.merged_proposals.exists():
+        raise IllegalTransition(_("Other proposals were merged into this one; it stays."))
     return _move_proposal(proposal, PA.WITHDRAW, ProposalStatus.WITHDRAWN, by=by, at=at, note=note)
 
 
@@ -576,8 +687,21 @@ def proposal_add_unit(
     """Give an assigned proposal to one more unit, e.g. after another unit returned it."""
     proposal = _lock_proposal(proposal)
     policies.require(by, policies.ADD_UNIT, proposal)
-    if proposal.status not in (ProposalStatus.ASSIGNED, ProposalStatus.HANDLING):
+    if proposal.status not in ADD_UNIT_STATES:
         raise IllegalTransition(_("Units can be added only while a proposal is being handled."))
+    return _add_unit(proposal, unit, role, by=by, at=at, due_on=due_on, note=note)
+
+
+def _add_unit(
+    proposal: Proposal,
+    unit: HandlingUnit,
+    role: AssignmentRole,
+    *,
+    by: User | None,
+    at: datetime.datetime | None,
+    due_on: datetime.date | None = None,
+    note: str = "",
+) -> Assignment:
     active = list(proposal.assignments.exclude(status=AS.RETURNED).values_list("unit_id", "role"))
     if unit.pk in {unit_id for unit_id, _role in active}:
         raise _validation("unit", _("%(unit)s already holds this proposal.") % {"unit": unit})
@@ -611,6 +735,7 @@ def assignment_acknowledge(
     assignment = _lock_assignment(assignment)
     policies.require(by, AA.ACKNOWLEDGE, assignment)
     _check_assignment(assignment, AA.ACKNOWLEDGE)
+    _check_proposal_handling(assignment)
     assignment.acknowledged_at = _now(at)
     _move_assignment(
         assignment,
@@ -637,6 +762,7 @@ def assignment_request_return(
     assignment = _lock_assignment(assignment)
     policies.require(by, AA.REQUEST_RETURN, assignment)
     _check_assignment(assignment, AA.REQUEST_RETURN)
+    _check_proposal_handling(assignment)
     if not reason.strip():
         raise _validation("reason", _("Give the reason for returning the proposal."))
     window_ends = rules().return_window_ends(assignment.assigned_on)
@@ -660,10 +786,12 @@ def return_request_decide(
     by: User | None,
     approve: bool,
     note: str = "",
+    replacement: HandlingUnit | None = None,
     at: datetime.datetime | None = None,
 ) -> ReturnRequest:
-    """The office approves a return (the unit is relieved; assign another) or refuses it
-    (the unit keeps the proposal, as if it had acknowledged it)."""
+    """The office approves a return (the unit is relieved; ``replacement``, if given, takes
+    over its share in the same step) or refuses it (the unit keeps the proposal, as if it
+    had acknowledged it)."""
     request = ReturnRequest.objects.select_for_update().get(pk=request.pk)
     assignment = _lock_assignment(request.assignment)
     action = AA.APPROVE_RETURN if approve else AA.REJECT_RETURN
@@ -683,6 +811,11 @@ def return_request_decide(
         _move_assignment(
             assignment, action, AS.RETURNED, by=by, at=at, note=note, fields=["completed_at"]
         )
+        if replacement is not None:
+            _add_unit(
+                assignment.proposal, replacement, AssignmentRole(assignment.role), by=by, at=at
+            )
+        _maybe_mark_replied(assignment.proposal, by=by, at=at)
     else:
         if assignment.acknowledged_at is None:
             assignment.acknowledged_at = _now(at)
@@ -704,8 +837,9 @@ def assignment_request_extension(
     """A unit asks for more time to reply."""
     assignment = _lock_assignment(assignment)
     policies.require(by, policies.REQUEST_EXTENSION, assignment)
-    if assignment.status not in ASSIGNMENT_TRANSITIONS[AA.EXTEND][0]:
+    if assignment.status not in REQUEST_EXTENSION_STATES:
         raise IllegalTransition(_("An extension can only be asked for while handling."))
+    _check_proposal_handling(assignment)
     if assignment.extension_requests.filter(decision=RequestDecision.PENDING).exists():
         raise IllegalTransition(_("An extension request is already waiting for a decision."))
     request = ExtensionRequest(assignment=assignment, days=days, reason=reason, requested_by=by)
@@ -731,6 +865,7 @@ def extension_request_decide(
         raise IllegalTransition(_("This request has already been decided."))
     if approve:
         _check_assignment(assignment, AA.EXTEND)
+        _check_proposal_handling(assignment)
     request.decision = RequestDecision.APPROVED if approve else RequestDecision.REFUSED
     request.decision_note = note
     request.decided_by = by
@@ -766,8 +901,9 @@ def assignment_log_contact(
     """Record contact with the proposer (办前沟通, 走访) while the unit handles the proposal."""
     assignment = _lock_assignment(assignment)
     policies.require(by, policies.LOG_CONTACT, assignment)
-    if assignment.status not in (AS.ASSIGNED, AS.ACKNOWLEDGED, AS.REPLY_SUBMITTED):
+    if assignment.status not in LOG_CONTACT_STATES:
         raise IllegalTransition(_("Contacts are recorded while the unit handles the proposal."))
+    _check_proposal_handling(assignment)
     contact = ContactLog(
         assignment=assignment, date=date, way=way, people=people, note=note, recorded_by=by
     )
@@ -784,6 +920,7 @@ def assignment_submit_opinion(
     assignment = _lock_assignment(assignment)
     policies.require(by, AA.SUBMIT_OPINION, assignment)
     _check_assignment(assignment, AA.SUBMIT_OPINION)
+    _check_proposal_handling(assignment)
     if assignment.role != AssignmentRole.JOINT:
         raise IllegalTransition(_("Only a joint unit sends an opinion; this unit replies."))
     opinion = JointOpinion(assignment=assignment, text=text, submitted_by=by)
@@ -812,6 +949,7 @@ def assignment_submit_reply(
     assignment = _lock_assignment(assignment)
     policies.require(by, AA.SUBMIT_REPLY, assignment)
     _check_assignment(assignment, AA.SUBMIT_REPLY)
+    _check_proposal_handling(assignment)
     if assignment.role not in ANSWERING_ROLES:
         raise IllegalTransition(_("A joint unit sends its opinion to the lead unit instead."))
     if result_class is None or not result_class.is_active:
@@ -823,6 +961,7 @@ def assignment_submit_reply(
         text=text,
         signer=signer,
         reply_date=reply_date,
+        due_on=assignment.due_on,
         submitted_by=by,
     )
     if file is not None:
@@ -858,11 +997,33 @@ def reply_approve(
     _move_assignment(
         assignment, AA.APPROVE_REPLY, AS.REPLIED, by=by, at=at, note=note, fields=["completed_at"]
     )
-    proposal = _lock_proposal(assignment.proposal)
-    answering = proposal.assignments.filter(role__in=ANSWERING_ROLES).exclude(status=AS.RETURNED)
-    if not answering.exclude(status=AS.REPLIED).exists():
-        _move_proposal(proposal, PA.MARK_REPLIED, ProposalStatus.REPLIED, by=by, at=at)
+    _maybe_mark_replied(assignment.proposal, by=by, at=at)
     return reply
+
+
+def _maybe_mark_replied(
+    proposal: Proposal, *, by: User | None, at: datetime.datetime | None
+) -> None:
+    """Mark the proposal replied once every unit that owes an answer has one approved.
+
+    Called after a reply is approved and after a return is approved (the returned unit no
+    longer owes one). A proposal whose answering units were all returned waits for the
+    office to add a unit; so does one whose joint units have lost their lead.
+    """
+    if proposal.status != ProposalStatus.HANDLING:
+        return
+    active = list(proposal.assignments.exclude(status=AS.RETURNED).values_list("role", "status"))
+    answering = [status for role, status in active if role in ANSWERING_ROLES]
+    has_joint = any(role == AssignmentRole.JOINT for role, _status in active)
+    has_lead = any(role == AssignmentRole.LEAD for role, _status in active)
+    if not answering or any(status != AS.REPLIED for status in answering):
+        return
+    if has_joint and not has_lead:
+        return
+    proposal.replied_at = _now(at)
+    _move_proposal(
+        proposal, PA.MARK_REPLIED, ProposalStatus.REPLIED, by=by, at=at, fields=["replied_at"]
+    )
 
 
 @transaction.atomic

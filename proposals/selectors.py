@@ -1,0 +1,296 @@
+"""Reads that span several models: scorecards, evaluation results, deadline clocks and the
+public form of a proposal. Each runs a fixed number of queries, whatever the data size."""
+
+import datetime
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from hcppcc.directory.models import HandlingUnit
+from proposals.choices import (
+    ANSWERING_ROLES,
+    AssignmentRole,
+    AssignmentStatus,
+    CoSignerStatus,
+    EvaluationRating,
+    LookBackOutcome,
+    ProposalStatus,
+    ReplyStatus,
+    RequestDecision,
+    Satisfaction,
+)
+from proposals.models import (
+    Assignment,
+    EvaluationVote,
+    Feedback,
+    LookBackItem,
+    Proposal,
+    Reply,
+    ReturnRequest,
+)
+from proposals.rules import rules
+
+
+@dataclass
+class UnitScorecard:
+    """How one handling unit handled the proposals assigned to it in one year."""
+
+    unit: HandlingUnit
+    received: int = 0
+    acknowledged_on_time: int = 0
+    answering: int = 0
+    replied: int = 0
+    replied_on_time: int = 0
+    days_to_reply: list[int] = field(default_factory=list)
+    results: Counter = field(default_factory=Counter)
+    satisfaction: Counter = field(default_factory=Counter)
+    rehandled: int = 0
+    return_requests: int = 0
+    returns_approved: int = 0
+    look_back: Counter = field(default_factory=Counter)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Share of the answering assignments replied to by their due date."""
+        return self.replied_on_time / self.answering if self.answering else None
+
+    @property
+    def median_days_to_reply(self) -> float | None:
+        return statistics.median(self.days_to_reply) if self.days_to_reply else None
+
+
+def unit_scorecards(year: int) -> list[UnitScorecard]:
+    """Scorecards of every unit assigned proposals in ``year`` (by assignment date), in
+    five queries however many units and assignments there are.
+
+    - acknowledged on time: within the return window of the assignment date;
+    - replied on time: the first approved reply is dated on or before the due date in
+      force when it was submitted; the rate is over answering (lead and separate)
+      assignments that were not returned;
+    - results: the class of each answering assignment's latest approved reply;
+    - satisfaction: the proposer's latest verdict on the result, counted for each
+      answering unit of the proposal.
+    """
+    window = datetime.timedelta(days=rules().return_window_days)
+    # Every query below filters by this, not by a list of ids, so that a year of a large
+    # committee costs no longer statements.
+    of_year = Assignment.objects.filter(assigned_on__year=year)
+    assignments = list(
+        of_year.select_related("unit")
+        .only(
+            "pk",
+            "unit",
+            "proposal_id",
+            "role",
+            "status",
+            "assigned_on",
+            "acknowledged_at",
+            "round",
+        )
+        .order_by("unit__sort_order", "unit__name", "pk")
+    )
+    cards: dict[int, UnitScorecard] = {}
+    by_id = {}
+    for assignment in assignments:
+        card = cards.setdefault(assignment.unit_id, UnitScorecard(unit=assignment.unit))
+        by_id[assignment.pk] = assignment
+        card.received += 1
+        acknowledged = assignment.acknowledged_at
+        if acknowledged and acknowledged.date() <= assignment.assigned_on + window:
+            card.acknowledged_on_time += 1
+        answering = assignment.role in ANSWERING_ROLES
+        if answering and assignment.status != AssignmentStatus.RETURNED:
+            card.answering += 1
+        if answering and assignment.round > 1:
+            card.rehandled += 1
+
+    replies = (
+        Reply.objects.filter(assignment__in=of_year, status=ReplyStatus.APPROVED)
+        .values_list("assignment_id", "reply_date", "due_on", "result_class__code")
+        .order_by("assignment_id", "round", "pk")
+    )
+    first: dict[int, tuple] = {}
+    latest: dict[int, str] = {}
+    for assignment_id, reply_date, due_on, code in replies:
+        first.setdefault(assignment_id, (reply_date, due_on))
+        latest[assignment_id] = code
+    for assignment_id, (reply_date, due_on) in first.items():
+        assignment = by_id[assignment_id]
+        card = cards[assignment.unit_id]
+        card.replied += 1
+        card.days_to_reply.append((reply_date - assignment.assigned_on).days)
+        if due_on is None or reply_date <= due_on:
+            card.replied_on_time += 1
+    for assignment_id, code in latest.items():
+        cards[by_id[assignment_id].unit_id].results[code] += 1
+
+    answering_by_proposal = defaultdict(set)
+    for assignment in assignments:
+        if assignment.role in ANSWERING_ROLES and assignment.status != AssignmentStatus.RETURNED:
+            answering_by_proposal[assignment.proposal_id].add(assignment.unit_id)
+    verdicts = (
+        Feedback.objects.filter(proposal__in=of_year.values("proposal_id"))
+        .values_list("proposal_id", "result")
+        .order_by("proposal_id", "round")
+    )
+    for proposal_id, result in dict(verdicts).items():  # the last round's verdict wins
+        for unit_id in answering_by_proposal.get(proposal_id, ()):
+            cards[unit_id].satisfaction[result] += 1
+
+    returns = (
+        ReturnRequest.objects.filter(assignment__in=of_year)
+        .values("assignment__unit_id", "decision")
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    for row in returns:
+        card = cards[row["assignment__unit_id"]]
+        card.return_requests += row["total"]
+        if row["decision"] == RequestDecision.APPROVED:
+            card.returns_approved += row["total"]
+
+    outcomes = (
+        LookBackItem.objects.filter(assignment__in=of_year)
+        .exclude(outcome="")
+        .values("assignment__unit_id", "outcome")
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    for row in outcomes:
+        cards[row["assignment__unit_id"]].look_back[row["outcome"]] += row["total"]
+    return list(cards.values())
+
+
+@dataclass
+class EvaluationResult:
+    unit: HandlingUnit
+    votes: Counter
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        """Very satisfied, satisfied and basically satisfied over every vote but abstentions."""
+        counted = sum(n for rating, n in self.votes.items() if rating != EvaluationRating.ABSTAIN)
+        content = sum(
+            self.votes[rating]
+            for rating in (
+                EvaluationRating.VERY_SATISFIED,
+                EvaluationRating.SATISFIED,
+                EvaluationRating.BASICALLY_SATISFIED,
+            )
+        )
+        return content / counted if counted else None
+
+
+def evaluation_results(evaluation_round) -> list[EvaluationResult]:
+    """Each evaluated unit's votes by rating, in two queries."""
+    rows = (
+        EvaluationVote.objects.filter(round=evaluation_round)
+        .values("unit_id", "rating")
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    votes = defaultdict(Counter)
+    for row in rows:
+        votes[row["unit_id"]][row["rating"]] = row["total"]
+    return [
+        EvaluationResult(unit=unit, votes=votes[unit.pk])
+        for unit in evaluation_round.units.order_by("sort_order", "name")
+    ]
+
+
+@dataclass(frozen=True)
+class Clock:
+    """A stage with a deadline: what, when, and how many days are left (negative: late)."""
+
+    label: str
+    due: datetime.date
+    days_left: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+
+def _clock(label, due: datetime.date, today: datetime.date) -> Clock:
+    return Clock(label=str(label), due=due, days_left=(due - today).days)
+
+
+def assignment_clocks(assignment: Assignment, today: datetime.date) -> list[Clock]:
+    """The deadlines running on an assignment: the return window, the joint opinion or
+    reply, and extension requests waiting for the office."""
+    clocks = []
+    if assignment.status in (AssignmentStatus.ASSIGNED, AssignmentStatus.ACKNOWLEDGED):
+        window_ends = rules().return_window_ends(assignment.assigned_on)
+        if window_ends >= today:
+            clocks.append(_clock(_("Return window (退办)"), window_ends, today))
+    if assignment.status in (
+        AssignmentStatus.ASSIGNED,
+        AssignmentStatus.ACKNOWLEDGED,
+        AssignmentStatus.RETURN_REQUESTED,
+        AssignmentStatus.REPLY_SUBMITTED,
+    ):
+        label = (
+            _("Joint opinion due") if assignment.role == AssignmentRole.JOINT else _("Reply due")
+        )
+        clocks.append(_clock(label, assignment.due_on, today))
+    for request in assignment.extension_requests.all():
+        if request.decision == RequestDecision.PENDING:
+            clocks.append(
+                _clock(_("Extension request waiting since"), request.created_at.date(), today)
+            )
+    return clocks
+
+
+def proposal_clocks(proposal: Proposal, today: datetime.date) -> list[Clock]:
+    """The deadlines running on a proposal: co-signing, its units' clocks, feedback."""
+    clocks = []
+    if proposal.status == ProposalStatus.AWAITING_COSIGNERS:
+        deadlines = [
+            c.deadline
+            for c in proposal.cosigners.all()
+            if c.status == CoSignerStatus.INVITED and c.deadline
+        ]
+        if deadlines:
+            clocks.append(_clock(_("Co-signers confirm by"), max(deadlines), today))
+    for assignment in proposal.assignments.all():
+        for clock in assignment_clocks(assignment, today):
+            clocks.append(Clock(f"{assignment.unit} · {clock.label}", clock.due, clock.days_left))
+    if proposal.status == ProposalStatus.REPLIED and proposal.replied_at:
+        due = proposal.replied_at.date() + datetime.timedelta(days=rules().feedback_days)
+        clocks.append(_clock(_("Proposer feedback due"), due, today))
+    return clocks
+
+
+# Fields a published proposal shows. Contact details (phones, e-mail, contact persons) are
+# never among them.
+PUBLIC_PROPOSAL_FIELDS = ("title", "situation", "suggestions")
+
+
+def public_record(proposal: Proposal) -> dict:
+    """What may be shown to the public about a published proposal and its published
+    replies; nothing for an unpublished one."""
+    if not proposal.is_published or not proposal.consent_to_publish:
+        return {}
+    record = {name: getattr(proposal, name) for name in PUBLIC_PROPOSAL_FIELDS}
+    record["number"] = proposal.number_display
+    record["session"] = str(proposal.session)
+    record["proposer"] = proposal.proposer_display
+    record["replies"] = [
+        {
+            "unit": reply.assignment.unit.name,
+            "result_class": reply.result_class.code,
+            "date": reply.reply_date.isoformat(),
+            "text": reply.text,
+        }
+        for reply in Reply.objects.filter(
+            assignment__proposal=proposal, is_published=True, status=ReplyStatus.APPROVED
+        ).select_related("assignment__unit", "result_class")
+    ]
+    return record
+
+
+SATISFACTION_ORDER = [choice.value for choice in Satisfaction]
+LOOK_BACK_ORDER = [choice.value for choice in LookBackOutcome]

@@ -1,0 +1,189 @@
+"""Key proposals (重点提案): nomination, the chair meeting's decision, supervision."""
+
+import datetime
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hcppcc.directory.models import Committee, Member, Organization, User
+from proposals import policies
+from proposals.choices import (
+    ACCEPTED_STATES,
+    NominatedBy,
+    ProposalStatus,
+    RequestDecision,
+    SupervisionStatus,
+)
+from proposals.errors import IllegalTransition
+from proposals.models import KeyNomination, Proposal, Supervision, SupervisionEvent
+from proposals.services.lifecycle import _lock_proposal, _now, log_event
+
+# Key proposals are chosen among accepted proposals still being worked on.
+NOMINABLE_STATES = ACCEPTED_STATES - {ProposalStatus.CLOSED}
+
+
+@transaction.atomic
+def key_nominate(
+    *,
+    proposal: Proposal,
+    by: User | None,
+    nominated_by: NominatedBy,
+    nominated_on: datetime.date,
+    organization: Organization | None = None,
+    committee: Committee | None = None,
+    reason: str = "",
+) -> KeyNomination:
+    """Put a proposal forward as a key proposal, by the office, a party or a committee."""
+    proposal = _lock_proposal(proposal)
+    policies.require(by, policies.NOMINATE_KEY, proposal)
+    if proposal.status not in NOMINABLE_STATES:
+        raise IllegalTransition(_("Only accepted proposals not yet closed can be nominated."))
+    if proposal.is_key:
+        raise IllegalTransition(_("This proposal is already a key proposal."))
+    if nominated_by == NominatedBy.PARTY and organization is None:
+        raise ValidationError({"organization": _("Name the nominating party or organization.")})
+    if nominated_by == NominatedBy.COMMITTEE and committee is None:
+        raise ValidationError({"committee": _("Name the nominating committee.")})
+    nomination = KeyNomination(
+        proposal=proposal,
+        nominated_by=nominated_by,
+        organization=organization if nominated_by == NominatedBy.PARTY else None,
+        committee=committee if nominated_by == NominatedBy.COMMITTEE else None,
+        nominated_on=nominated_on,
+        reason=reason,
+    )
+    nomination.full_clean()
+    nomination.save()
+    return nomination
+
+
+@transaction.atomic
+def key_decide(
+    *,
+    nomination: KeyNomination,
+    by: User | None,
+    approve: bool,
+    decided_on: datetime.date,
+    note: str = "",
+    at: datetime.datetime | None = None,
+) -> KeyNomination:
+    """Record the chair meeting's decision. Approved, the proposal becomes a key proposal."""
+    nomination = KeyNomination.objects.select_for_update().get(pk=nomination.pk)
+    proposal = _lock_proposal(nomination.proposal)
+    policies.require(by, policies.DECIDE_KEY, proposal)
+    if nomination.decision != RequestDecision.PENDING:
+        raise IllegalTransition(_("This nomination has already been decided."))
+    if decided_on < nomination.nominated_on:
+        raise ValidationError({"decided_on": _("The decision cannot precede the nomination.")})
+    if approve and proposal.status not in NOMINABLE_STATES:
+        raise IllegalTransition(_("Only accepted proposals not yet closed can be key."))
+    nomination.decision = RequestDecision.APPROVED if approve else RequestDecision.REFUSED
+    nomination.decided_on = decided_on
+    nomination.decision_note = note
+    nomination.save(update_fields=["decision", "decided_on", "decision_note", "updated_at"])
+    if approve:
+        proposal.is_key = True
+        proposal.save(update_fields=["is_key", "updated_at"])
+        log_event(proposal, "approve_key", by=by, at=at, note=note)
+    return nomination
+
+
+def _check_leaders(leaders: Sequence[Member]) -> None:
+    if not leaders:
+        raise ValidationError({"leaders": _("Name at least one leader to lead the supervision.")})
+    not_leaders = [str(member) for member in leaders if not member.is_leader]
+    if not_leaders:
+        raise ValidationError(
+            {
+                "leaders": _("%(names)s not a member of the chair meeting.")
+                % {"names": "、".join(not_leaders)}
+            }
+        )
+
+
+@transaction.atomic
+def supervision_plan(
+    *,
+    proposal: Proposal,
+    by: User | None,
+    leaders: Sequence[Member],
+    committee: Committee | None = None,
+    plan: str = "",
+    at: datetime.datetime | None = None,
+) -> Supervision:
+    """Set up the supervision of a key proposal: who leads it and how (督办方案)."""
+    proposal = _lock_proposal(proposal)
+    policies.require(by, policies.PLAN_SUPERVISION, proposal)
+    if not proposal.is_key:
+        raise IllegalTransition(_("Only key proposals are supervised."))
+    if Supervision.objects.filter(proposal=proposal).exists():
+        raise IllegalTransition(_("This key proposal already has its supervision."))
+    _check_leaders(leaders)
+    supervision = Supervision(proposal=proposal, committee=committee, plan=plan)
+    supervision.full_clean()
+    supervision.save()
+    supervision.leaders.set(leaders)
+    names = "、".join(str(member) for member in leaders)
+    log_event(proposal, "plan_supervision", by=by, at=at, note=names)
+    return supervision
+
+
+@transaction.atomic
+def supervision_record_event(
+    *,
+    supervision: Supervision,
+    by: User | None,
+    date: datetime.date,
+    method: str,
+    participants: str = "",
+    place: str = "",
+    notes: str = "",
+) -> SupervisionEvent:
+    """Record a supervision activity. The first one puts the supervision in progress."""
+    supervision = Supervision.objects.select_for_update().get(pk=supervision.pk)
+    policies.require(by, policies.RECORD_SUPERVISION, supervision)
+    if supervision.status == SupervisionStatus.REPORTED:
+        raise IllegalTransition(_("The supervision has been reported; it takes no more events."))
+    event = SupervisionEvent(
+        supervision=supervision,
+        date=date,
+        method=method,
+        participants=participants,
+        place=place,
+        notes=notes,
+        recorded_by=by,
+    )
+    event.full_clean()
+    event.save()
+    if supervision.status == SupervisionStatus.PLANNED:
+        supervision.status = SupervisionStatus.IN_PROGRESS
+        supervision.save(update_fields=["status", "updated_at"])
+    return event
+
+
+@transaction.atomic
+def supervision_report(
+    *,
+    supervision: Supervision,
+    by: User | None,
+    report: str,
+    reported_on: datetime.date | None = None,
+    at: datetime.datetime | None = None,
+) -> Supervision:
+    """File the written supervision report (督办报告); the supervision is then complete."""
+    supervision = Supervision.objects.select_for_update().get(pk=supervision.pk)
+    policies.require(by, policies.REPORT_SUPERVISION, supervision)
+    if supervision.status != SupervisionStatus.IN_PROGRESS:
+        raise IllegalTransition(_("A report follows at least one supervision activity."))
+    if not report.strip():
+        raise ValidationError({"report": _("Write the report.")})
+    supervision.status = SupervisionStatus.REPORTED
+    supervision.report = report
+    supervision.reported_on = reported_on or timezone.localdate(_now(at))
+    supervision.full_clean()
+    supervision.save(update_fields=["status", "report", "reported_on", "updated_at"])
+    log_event(supervision.proposal, "report_supervision", by=by, at=at)
+    return supervision

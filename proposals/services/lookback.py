@@ -1,0 +1,195 @@
+"""Look-back reviews (提案办理"回头看")."""
+
+import datetime
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hcppcc.directory.models import User
+from proposals import policies
+from proposals.choices import (
+    ANSWERING_ROLES,
+    AssignmentStatus,
+    LookBackDecision,
+    ProposalAction,
+    ProposalStatus,
+    ReplyStatus,
+)
+from proposals.choices import AssignmentAction as AA
+from proposals.errors import IllegalTransition
+from proposals.models import Assignment, LookBackCampaign, LookBackItem, Reply, ResultClass
+from proposals.rules import rules
+from proposals.services.lifecycle import (
+    _lock_assignment,
+    _lock_proposal,
+    _move_assignment,
+    _move_proposal,
+    _now,
+    log_event,
+)
+
+
+def latest_approved_replies(assignments) -> dict[int, Reply]:
+    """The latest approved reply of each assignment in ``assignments``, in one query."""
+    replies = (
+        Reply.objects.filter(assignment__in=assignments, status=ReplyStatus.APPROVED)
+        .select_related("result_class")
+        .order_by("assignment_id", "round", "pk")
+    )
+    return {reply.assignment_id: reply for reply in replies}  # the last one wins
+
+
+@transaction.atomic
+def lookback_campaign_create(
+    *,
+    campaign: LookBackCampaign,
+    by: User | None,
+    result_classes: Sequence[ResultClass],
+) -> LookBackCampaign:
+    """Open a campaign (built, unsaved, by a form or a loader) and one review item per
+    assignment whose approved reply is of one of the classes reviewed, e.g. every B and C
+    reply of a session."""
+    policies.require(by, policies.LOOK_BACK, None)
+    if campaign.pk is not None:
+        raise IllegalTransition(_("This campaign has already been opened."))
+    if not result_classes:
+        raise ValidationError({"result_classes": _("Choose the result classes to review.")})
+    campaign.full_clean()
+    campaign.save()
+    campaign.result_classes.set(result_classes)
+    assignments = Assignment.objects.filter(
+        proposal__session=campaign.session, role__in=ANSWERING_ROLES
+    ).exclude(status=AssignmentStatus.RETURNED)
+    wanted = {result_class.pk for result_class in result_classes}
+    LookBackItem.objects.bulk_create(
+        LookBackItem(campaign=campaign, assignment_id=assignment_id, reply=reply)
+        for assignment_id, reply in sorted(latest_approved_replies(assignments).items())
+        if reply.result_class_id in wanted
+    )
+    return campaign
+
+
+@transaction.atomic
+def lookback_record_findings(
+    *,
+    item: LookBackItem,
+    by: User | None,
+    commitments: str,
+    outcome: str,
+    visited_on: datetime.date | None = None,
+    evidence: str = "",
+    satisfaction: str = "",
+    attachment=None,
+) -> LookBackItem:
+    """Record what the reply promised and what the review found."""
+    item = LookBackItem.objects.select_for_update().get(pk=item.pk)
+    policies.require(by, policies.LOOK_BACK, item)
+    if item.decision != LookBackDecision.PENDING:
+        raise IllegalTransition(_("This review has been decided; its findings are final."))
+    item.commitments = commitments
+    item.outcome = outcome
+    item.visited_on = visited_on
+    item.evidence = evidence
+    item.satisfaction = satisfaction
+    fields = ["commitments", "outcome", "visited_on", "evidence", "satisfaction", "updated_at"]
+    if attachment is not None:
+        item.attachment = attachment
+        fields.append("attachment")
+    if not outcome:
+        raise ValidationError({"outcome": _("Say whether the promises were kept.")})
+    item.full_clean()
+    item.save(update_fields=fields)
+    return item
+
+
+@transaction.atomic
+def lookback_decide(
+    *,
+    item: LookBackItem,
+    by: User | None,
+    decision: LookBackDecision,
+    result_class: ResultClass | None = None,
+    due_on: datetime.date | None = None,
+    note: str = "",
+    at: datetime.datetime | None = None,
+) -> LookBackItem:
+    """Decide a review: reclassify the result (kept next to the original), reopen handling
+    (a new round with a new due date), or close it as it stands."""
+    item = LookBackItem.objects.select_for_update().select_related("reply").get(pk=item.pk)
+    policies.require(by, policies.LOOK_BACK, item)
+    if item.decision != LookBackDecision.PENDING:
+        raise IllegalTransition(_("This review has already been decided."))
+    if not item.outcome:
+        raise IllegalTransition(_("Record the findings before deciding."))
+    proposal = _lock_proposal(item.assignment.proposal)
+    now = _now(at)
+    if decision == LookBackDecision.RECLASSIFIED:
+        if result_class is None or not result_class.is_active:
+            raise ValidationError({"result_class": _("Choose the new result class.")})
+        if result_class.pk == item.reply.result_class_id:
+            raise ValidationError({"result_class": _("That is the class the reply already has.")})
+        item.reclassified_to = result_class
+        log_event(
+            proposal,
+            "look_back_reclassify",
+            by=by,
+            at=now,
+            note=f"{item.reply.result_class.code} → {result_class.code} {note}".strip(),
+            assignment=item.assignment,
+        )
+    elif decision == LookBackDecision.REOPENED:
+        _reopen_for_look_back(proposal, item, by=by, at=now, due_on=due_on, note=note)
+    elif decision == LookBackDecision.CLOSED:
+        log_event(proposal, "look_back_close", by=by, at=now, note=note, assignment=item.assignment)
+    else:
+        raise ValidationError({"decision": _("Choose a decision.")})
+    item.decision = decision
+    item.decision_note = note
+    item.decided_by = by
+    item.decided_at = now
+    item.save(
+        update_fields=[
+            "decision",
+            "reclassified_to",
+            "decision_note",
+            "decided_by",
+            "decided_at",
+            "updated_at",
+        ]
+    )
+    return item
+
+
+def _reopen_for_look_back(proposal, item, *, by, at, due_on, note) -> None:
+    assignment = _lock_assignment(item.assignment)
+    if assignment.status != AssignmentStatus.REPLIED:
+        raise IllegalTransition(_("Only a replied assignment can be reopened."))
+    if proposal.status not in (ProposalStatus.REPLIED, ProposalStatus.CLOSED):
+        raise IllegalTransition(_("The proposal is still being handled."))
+    due_on = due_on or rules().rehandling_due(timezone.localdate(at))
+    proposal.handling_round += 1
+    proposal.closed_at = None
+    _move_proposal(
+        proposal,
+        ProposalAction.LOOK_BACK_REOPEN,
+        ProposalStatus.HANDLING,
+        by=by,
+        at=at,
+        note=note,
+        fields=["handling_round", "closed_at"],
+    )
+    assignment.round = proposal.handling_round
+    assignment.due_on = due_on
+    assignment.completed_at = None
+    _move_assignment(
+        assignment,
+        AA.REOPEN,
+        AssignmentStatus.ACKNOWLEDGED,
+        by=by,
+        at=at,
+        note=note,
+        fields=["round", "due_on", "completed_at"],
+    )

@@ -1,0 +1,48 @@
+"""Publishing proposals and replies (提案和答复公开), only with the proposer's consent."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from hcppcc.directory.models import User
+from proposals import policies
+from proposals.choices import ACCEPTED_STATES, ReplyStatus
+from proposals.errors import IllegalTransition
+from proposals.models import Proposal, Reply
+from proposals.services.lifecycle import _lock_proposal, log_event
+
+
+def _check_consent(proposal: Proposal) -> None:
+    if not proposal.consent_to_publish:
+        raise IllegalTransition(_("The proposer did not agree to publication."))
+
+
+@transaction.atomic
+def proposal_set_published(*, proposal: Proposal, by: User | None, published: bool) -> Proposal:
+    """Publish (or withdraw from publication) an accepted proposal."""
+    proposal = _lock_proposal(proposal)
+    policies.require(by, policies.PUBLISH, proposal)
+    if published:
+        _check_consent(proposal)
+        if proposal.status not in ACCEPTED_STATES:
+            raise IllegalTransition(_("Only accepted proposals are published."))
+    if proposal.is_published != published:
+        proposal.is_published = published
+        proposal.save(update_fields=["is_published", "updated_at"])
+        log_event(proposal, "publish" if published else "unpublish", by=by, at=None)
+    return proposal
+
+
+@transaction.atomic
+def reply_set_published(*, reply: Reply, by: User | None, published: bool) -> Reply:
+    """Publish (or withdraw) an approved reply, with its proposal's consent."""
+    reply = Reply.objects.select_for_update().select_related("assignment").get(pk=reply.pk)
+    proposal = _lock_proposal(reply.assignment.proposal)
+    policies.require(by, policies.PUBLISH, proposal)
+    if published:
+        _check_consent(proposal)
+        if reply.status != ReplyStatus.APPROVED:
+            raise IllegalTransition(_("Only approved replies are published."))
+    if reply.is_published != published:
+        reply.is_published = published
+        reply.save(update_fields=["is_published", "updated_at"])
+    return reply
