@@ -11,27 +11,42 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from hcppcc.directory.models import Session
 from proposals import services, workflow
-from proposals.choices import ProposalStatus
+from proposals.choices import OPEN_STATES, EvaluationRating, ProposalStatus
 from proposals.errors import WorkflowError
 from proposals.forms import AssignRowFormSet
 from proposals.models import (
     Assignment,
+    Award,
     Category,
     ContactLog,
     CoSigner,
+    EvaluationRound,
+    EvaluationVote,
     ExtensionRequest,
     Feedback,
     JointOpinion,
+    KeyNomination,
+    LookBackCampaign,
+    LookBackItem,
     Proposal,
     RejectionReason,
     Reply,
     ResultClass,
     ReturnRequest,
+    Supervision,
+    SupervisionEvent,
     Transition,
+)
+from proposals.selectors import (
+    assignment_clocks,
+    evaluation_results,
+    proposal_clocks,
+    unit_scorecards,
 )
 from proposals.services.lifecycle import CONTENT_FIELDS
 
@@ -229,6 +244,44 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class WorkingSetFilter(admin.SimpleListFilter):
+    """The current session's proposals plus those carried over (跨届续办) from earlier ones."""
+
+    title = _("working set")
+    parameter_name = "working"
+
+    def lookups(self, request, model_admin):
+        return (("current", _("Current session, with carried-over proposals")),)
+
+    def queryset(self, request, queryset):
+        if self.value() == "current" and (current := Session.objects.current()) is not None:
+            return queryset.for_session(current)
+        return queryset
+
+
+def clock_table(clocks) -> str:
+    if not clocks:
+        return "—"
+    return format_html(
+        "<table>{}</table>",
+        format_html_join(
+            "",
+            '<tr><td>{}</td><td>{}</td><td class="{}">{}</td></tr>',
+            (
+                (
+                    clock.label,
+                    clock.due,
+                    "errornote" if clock.overdue else "",
+                    _("%(days)d days overdue") % {"days": -clock.days_left}
+                    if clock.overdue
+                    else _("%(days)d days left") % {"days": clock.days_left},
+                )
+                for clock in clocks
+            ),
+        ),
+    )
+
+
 @admin.register(Proposal)
 class ProposalAdmin(WorkflowAdmin):
     steps = workflow.PROPOSAL_STEPS
@@ -240,10 +293,12 @@ class ProposalAdmin(WorkflowAdmin):
         "category",
         "proposer",
         "is_key",
+        "carried_over",
         "registration_display",
     )
     list_display_links = ("case_display", "title")
     list_filter = (
+        WorkingSetFilter,
         "session",
         "status",
         "category",
@@ -271,6 +326,7 @@ class ProposalAdmin(WorkflowAdmin):
     autocomplete_fields = ("lead_member", "organization", "committee", "sector", "suggested_units")
     readonly_fields = (
         "status",
+        "clocks",
         "case_display",
         "registration_display",
         "is_key",
@@ -312,6 +368,7 @@ class ProposalAdmin(WorkflowAdmin):
             {
                 "fields": (
                     "status",
+                    "clocks",
                     "case_display",
                     "registration_display",
                     "is_key",
@@ -351,6 +408,53 @@ class ProposalAdmin(WorkflowAdmin):
     @admin.display(description=_("proposer"))
     def proposer(self, obj: Proposal) -> str:
         return obj.proposer_display
+
+    @admin.display(description=_("carried over"), boolean=True)
+    def carried_over(self, obj: Proposal) -> bool:
+        current = getattr(self, "_current", None)
+        return bool(current and obj.session_id != current.pk and obj.status in OPEN_STATES)
+
+    def changelist_view(self, request, extra_context=None):
+        # Read once per request for the carried-over column, not once per row.
+        self._current = Session.objects.current()
+        return super().changelist_view(request, extra_context)
+
+    def get_urls(self):
+        return [
+            path(
+                "scorecards/",
+                self.admin_site.admin_view(self.scorecards_view),
+                name=self.url_name("scorecards"),
+            ),
+            *super().get_urls(),
+        ]
+
+    def scorecards_view(self, request):
+        """Handling-unit scorecards of one year (承办单位办理情况), computed from the records."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            year = int(request.GET.get("year", timezone.localdate().year))
+        except ValueError:
+            year = timezone.localdate().year
+        classes = list(ResultClass.objects.order_by("sort_order", "code"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Handling-unit scorecards %(year)d") % {"year": year},
+            "year": year,
+            "years": range(year - 3, year + 2),
+            "cards": [
+                (card, [card.results[result_class.code] for result_class in classes])
+                for card in unit_scorecards(year)
+            ],
+            "classes": classes,
+        }
+        return render(request, "admin/proposals/scorecards.html", context)
+
+    @admin.display(description=_("deadlines"))
+    def clocks(self, obj: Proposal) -> str:
+        return clock_table(proposal_clocks(obj, timezone.localdate()))
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -445,7 +549,16 @@ class AssignmentAdmin(WorkflowAdmin):
     )
     search_fields = ("proposal__title", "=proposal__case_number", "unit__name")
     list_select_related = ("proposal", "proposal__session", "unit")
-    fields = ("proposal_link", "unit", "role", "status", "assigned_on", "due_on", "round")
+    fields = (
+        "proposal_link",
+        "unit",
+        "role",
+        "status",
+        "assigned_on",
+        "due_on",
+        "clocks",
+        "round",
+    )
     readonly_fields = fields
     inlines = (
         ReplyInline,
@@ -460,6 +573,10 @@ class AssignmentAdmin(WorkflowAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # assignments are made by the assign step of a proposal
+
+    @admin.display(description=_("deadlines"))
+    def clocks(self, obj: Assignment) -> str:
+        return clock_table(assignment_clocks(obj, timezone.localdate()))
 
     @admin.display(description=_("days left"))
     def days_left(self, obj: Assignment):
@@ -541,3 +658,204 @@ class CoSignerAdmin(StepOnlyAdmin):
     def get_queryset(self, request):
         visible = Proposal.objects.visible_to(request.user)
         return super().get_queryset(request).filter(proposal__in=visible)
+
+
+# --- key proposals and supervision ---------------------------------------------------------
+
+
+@admin.register(KeyNomination)
+class KeyNominationAdmin(StepOnlyAdmin):
+    steps = workflow.KEY_NOMINATION_STEPS
+    list_display = ("proposal", "nominated_by", "nominated_on", "decision", "decided_on")
+    list_filter = ("decision", "nominated_by")
+    list_select_related = ("proposal",)
+    search_fields = ("proposal__title", "=proposal__case_number")
+    fields = (
+        "proposal",
+        "nominated_by",
+        "organization",
+        "committee",
+        "nominated_on",
+        "reason",
+        "decision",
+        "decided_on",
+        "decision_note",
+    )
+
+    def get_queryset(self, request):
+        visible = Proposal.objects.visible_to(request.user)
+        return super().get_queryset(request).filter(proposal__in=visible)
+
+
+class SupervisionEventInline(ReadOnlyInline):
+    model = SupervisionEvent
+    fields = ("date", "method", "participants", "place", "notes")
+    readonly_fields = fields
+    show_change_link = False
+
+
+@admin.register(Supervision)
+class SupervisionAdmin(StepOnlyAdmin):
+    """Leaders open this page to record the supervision of the key proposals they lead."""
+
+    steps = workflow.SUPERVISION_STEPS
+    list_display = ("proposal", "leader_list", "committee", "status", "reported_on")
+    list_filter = ("status", "committee")
+    list_select_related = ("proposal", "committee")
+    search_fields = ("proposal__title", "leaders__name")
+    fields = ("proposal", "leader_list", "committee", "plan", "status", "report", "reported_on")
+    inlines = (SupervisionEventInline,)
+
+    def get_queryset(self, request):
+        visible = Proposal.objects.visible_to(request.user)
+        return (
+            super().get_queryset(request).filter(proposal__in=visible).prefetch_related("leaders")
+        )
+
+    @admin.display(description=_("leading leaders"))
+    def leader_list(self, obj: Supervision) -> str:
+        return "、".join(member.name for member in obj.leaders.all())
+
+
+# --- look-back reviews ---------------------------------------------------------------------
+
+
+class LookBackItemInline(ReadOnlyInline):
+    model = LookBackItem
+    fields = ("assignment", "reply", "outcome", "decision", "reclassified_to")
+    readonly_fields = fields
+
+
+@admin.register(LookBackCampaign)
+class LookBackCampaignAdmin(admin.ModelAdmin):
+    list_display = ("name", "year", "session", "starts_on", "ends_on", "committee")
+    list_filter = ("year", "session")
+    search_fields = ("name",)
+    fields = ("name", "year", "session", "result_classes", "starts_on", "ends_on", "committee")
+    filter_horizontal = ("result_classes",)
+    inlines = (LookBackItemInline,)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        # The scope decided which items exist; it is not changed afterwards.
+        return ("session", "result_classes") if obj is not None else ()
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            services.lookback_campaign_create(
+                campaign=obj, by=request.user, result_classes=form.cleaned_data["result_classes"]
+            )
+
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+
+@admin.register(LookBackItem)
+class LookBackItemAdmin(StepOnlyAdmin):
+    steps = workflow.LOOK_BACK_ITEM_STEPS
+    list_display = (
+        "assignment",
+        "campaign",
+        "original_class",
+        "outcome",
+        "decision",
+        "reclassified_to",
+    )
+    list_filter = ("campaign", "outcome", "decision")
+    list_select_related = (
+        "campaign",
+        "assignment__unit",
+        "assignment__proposal",
+        "reply__result_class",
+        "reclassified_to",
+    )
+    search_fields = ("assignment__proposal__title", "assignment__unit__name")
+    fields = (
+        "campaign",
+        "assignment",
+        "reply",
+        "original_class",
+        "commitments",
+        "visited_on",
+        "evidence",
+        "attachment",
+        "outcome",
+        "satisfaction",
+        "decision",
+        "reclassified_to",
+        "decision_note",
+        "decided_at",
+    )
+
+    def get_queryset(self, request):
+        visible = Assignment.objects.visible_to(request.user)
+        return super().get_queryset(request).filter(assignment__in=visible)
+
+    @admin.display(description=_("result class of the reply"))
+    def original_class(self, obj: LookBackItem) -> str:
+        return str(obj.reply.result_class)
+
+
+# --- evaluation and awards -----------------------------------------------------------------
+
+
+class EvaluationVoteInline(admin.TabularInline):
+    model = EvaluationVote
+    extra = 5
+    fields = ("unit", "member", "rating")
+    autocomplete_fields = ("unit", "member")
+
+
+@admin.register(EvaluationRound)
+class EvaluationRoundAdmin(admin.ModelAdmin):
+    """Votes are typed in from the paper ballots; results are on the round's page."""
+
+    list_display = ("name", "year", "held_on")
+    list_filter = ("year",)
+    search_fields = ("name",)
+    fields = ("name", "year", "held_on", "units", "results")
+    readonly_fields = ("results",)
+    autocomplete_fields = ("units",)
+    inlines = (EvaluationVoteInline,)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("results"))
+    def results(self, obj: EvaluationRound) -> str:
+        if obj.pk is None:
+            return "—"
+        rows = [
+            format_html(
+                "<tr><td>{}</td>{}<td>{}</td></tr>",
+                result.unit,
+                format_html_join("", "<td>{}</td>", ((result.votes[r],) for r in EvaluationRating)),
+                f"{result.satisfaction_rate:.0%}" if result.satisfaction_rate is not None else "—",
+            )
+            for result in evaluation_results(obj)
+        ]
+        header = format_html_join(
+            "", "<th>{}</th>", ((label,) for label in EvaluationRating.labels)
+        )
+        return format_html(
+            "<table><tr><th>{}</th>{}<th>{}</th></tr>{}</table>",
+            _("handling unit"),
+            header,
+            _("satisfaction rate"),
+            format_html_join("", "{}", ((row,) for row in rows)),
+        )
+
+
+@admin.register(Award)
+class AwardAdmin(admin.ModelAdmin):
+    list_display = ("year", "kind", "proposal", "unit", "decided_on")
+    list_filter = ("year", "kind")
+    list_select_related = ("proposal", "unit")
+    search_fields = ("proposal__title", "unit__name")
+    fields = ("year", "kind", "proposal", "unit", "decided_on", "note")
+    autocomplete_fields = ("proposal", "unit")

@@ -3,8 +3,16 @@ from django.utils.translation import gettext_lazy as _
 
 from hcppcc.directory.choices import Role
 
-# Reference tables the office keeps: categories, reasons, result classes.
-TABLES = ("category", "rejectionreason", "resultclass")
+# Records the office types in: reference tables, campaigns, evaluation ballots, awards.
+TABLES = (
+    "category",
+    "rejectionreason",
+    "resultclass",
+    "lookbackcampaign",
+    "evaluationround",
+    "evaluationvote",
+    "award",
+)
 # Workflow records: created and moved only through proposals/services.py.
 RECORDS = (
     "proposal",
@@ -17,6 +25,11 @@ RECORDS = (
     "reply",
     "feedback",
     "transition",
+    "keynomination",
+    "supervision",
+    "supervisionevent",
+    "lookbackitem",
+    "reminderlog",
 )
 
 

@@ -13,7 +13,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from hcppcc.directory.models import Committee, HandlingUnit, Organization, Sector, Session
+from hcppcc.directory.models import (
+    Committee,
+    HandlingUnit,
+    Member,
+    Organization,
+    Sector,
+    Session,
+)
 from proposals import services
 from proposals.choices import AssignmentRole
 from proposals.models import Category, Proposal, RejectionReason, ResultClass
@@ -124,7 +131,73 @@ def _feedback(proposal, step):
     )
 
 
+def _nominate_key(proposal, step):
+    return services.key_nominate(
+        proposal=proposal,
+        by=None,
+        nominated_by=step["by"],
+        committee=Committee.objects.get_by_natural_key(step["committee"])
+        if "committee" in step
+        else None,
+        organization=Organization.objects.get_by_natural_key(step["organization"])
+        if "organization" in step
+        else None,
+        nominated_on=_day(step),
+        reason=step.get("reason", ""),
+    )
+
+
+def _approve_key(proposal, step):
+    nomination = proposal.key_nominations.get(decision="pending")
+    return services.key_decide(
+        nomination=nomination,
+        by=None,
+        approve=True,
+        decided_on=_day(step),
+        note=step.get("note", ""),
+        at=_at(_day(step)),
+    )
+
+
+def _plan_supervision(proposal, step):
+    return services.supervision_plan(
+        proposal=proposal,
+        by=None,
+        leaders=[Member.objects.get(name=name) for name in step["leaders"]],
+        committee=Committee.objects.get_by_natural_key(step["committee"]),
+        plan=step.get("plan", ""),
+        at=_at(_day(step)),
+    )
+
+
+def _supervision_event(proposal, step):
+    return services.supervision_record_event(
+        supervision=proposal.supervision,
+        by=None,
+        date=_day(step),
+        method=step["method"],
+        participants=step.get("participants", ""),
+        place=step.get("place", ""),
+        notes=step.get("notes", ""),
+    )
+
+
+def _supervision_report(proposal, step):
+    return services.supervision_report(
+        supervision=proposal.supervision,
+        by=None,
+        report=step["report"],
+        reported_on=_day(step),
+        at=_at(_day(step)),
+    )
+
+
 STEPS: dict[str, Callable[[Proposal, dict], Any]] = {
+    "nominate_key": _nominate_key,
+    "approve_key": _approve_key,
+    "plan_supervision": _plan_supervision,
+    "supervision_event": _supervision_event,
+    "supervision_report": _supervision_report,
     "submit": _submit,
     "accept": _accept,
     "reject": _reject,

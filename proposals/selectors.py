@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hcppcc.directory.models import HandlingUnit
@@ -99,7 +100,7 @@ def unit_scorecards(year: int) -> list[UnitScorecard]:
         by_id[assignment.pk] = assignment
         card.received += 1
         acknowledged = assignment.acknowledged_at
-        if acknowledged and acknowledged.date() <= assignment.assigned_on + window:
+        if acknowledged and timezone.localdate(acknowledged) <= assignment.assigned_on + window:
             card.acknowledged_on_time += 1
         answering = assignment.role in ANSWERING_ROLES
         if answering and assignment.status != AssignmentStatus.RETURNED:

@@ -60,9 +60,12 @@ def lookback_campaign_create(
     campaign.full_clean()
     campaign.save()
     campaign.result_classes.set(result_classes)
+    # Replied assignments only: one being handled again has no settled reply to review.
     assignments = Assignment.objects.filter(
-        proposal__session=campaign.session, role__in=ANSWERING_ROLES
-    ).exclude(status=AssignmentStatus.RETURNED)
+        proposal__session=campaign.session,
+        role__in=ANSWERING_ROLES,
+        status=AssignmentStatus.REPLIED,
+    )
     wanted = {result_class.pk for result_class in result_classes}
     LookBackItem.objects.bulk_create(
         LookBackItem(campaign=campaign, assignment_id=assignment_id, reply=reply)

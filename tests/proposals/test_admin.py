@@ -168,7 +168,7 @@ def test_the_proposal_changelist_reads_a_fixed_number_of_queries(
     for _ in range(count):
         walk.to(S.HANDLING)
     client.force_login(office)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(reverse("admin:proposals_proposal_changelist"))
     assert response.status_code == 200
     assert response.content.decode().count("关于第") >= count

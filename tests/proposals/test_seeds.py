@@ -20,6 +20,10 @@ def test_the_summarys_proposals_are_seeded_in_plausible_states():
     assert by_title["关于解决城中村改造问题房屋权属登记遗留问题的提案"].status == S.CLOSED
     key = by_title["关于出台呼和浩特市小区垃圾分类管理条例的提案"]
     assert key.status == S.CLOSED
+    assert [p.title for p in Proposal.objects.filter(is_key=True)] == [key.title]
+    assert key.supervision.status == "reported"
+    assert [m.name for m in key.supervision.leaders.all()] == ["孙建华"]
+    assert key.supervision.events.count() == 2
     assert key.assignments.get(role="lead").replies.get().result_class.code == "B"
     assert Proposal.objects.filter(title__regex=WASTE_SORTING).count() == 7
     medical = Proposal.objects.filter(category__name="医疗卫生")
