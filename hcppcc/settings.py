@@ -169,6 +169,8 @@ PROPOSAL_RULES = {
     "joint_opinion_months": env_int("HCPPCC_JOINT_OPINION_MONTHS", 1),
     # Days after assignment within which a unit may ask to return a proposal (退办).
     "return_window_days": env_int("HCPPCC_RETURN_WINDOW_DAYS", 10),
+    # Days the office has to decide a unit's request for more time.
+    "extension_decision_days": env_int("HCPPCC_EXTENSION_DECISION_DAYS", 5),
     # Days the proposer has to give feedback after the reply is approved.
     "feedback_days": env_int("HCPPCC_FEEDBACK_DAYS", 15),
     # Calendar months a unit has to reply again after unsatisfied feedback.

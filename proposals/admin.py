@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hcppcc.directory.models import Session
 from proposals import services, workflow
-from proposals.choices import OPEN_STATES, EvaluationRating, ProposalStatus
+from proposals.choices import EvaluationRating, ProposalStatus
 from proposals.errors import WorkflowError
 from proposals.forms import AssignRowFormSet
 from proposals.models import (
@@ -388,7 +388,12 @@ class ProposalAdmin(WorkflowAdmin):
     inlines = (CoSignerInline, AssignmentInline, FeedbackInline, TransitionInline)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
+        visible = super().get_queryset(request).visible_to(request.user)
+        # The admin asks for its queryset more than once a request; read the session once.
+        if not hasattr(request, "current_session"):
+            request.current_session = Session.objects.current()
+        current = request.current_session
+        return visible.with_carried_over(current) if current else visible
 
     def get_readonly_fields(self, request, obj=None):
         # What the proposer wrote is fixed once the proposal is submitted; the status and
@@ -411,13 +416,7 @@ class ProposalAdmin(WorkflowAdmin):
 
     @admin.display(description=_("carried over"), boolean=True)
     def carried_over(self, obj: Proposal) -> bool:
-        current = getattr(self, "_current", None)
-        return bool(current and obj.session_id != current.pk and obj.status in OPEN_STATES)
-
-    def changelist_view(self, request, extra_context=None):
-        # Read once per request for the carried-over column, not once per row.
-        self._current = Session.objects.current()
-        return super().changelist_view(request, extra_context)
+        return getattr(obj, "carried_over", False)
 
     def get_urls(self):
         return [
@@ -725,6 +724,19 @@ class LookBackItemInline(ReadOnlyInline):
     fields = ("assignment", "reply", "outcome", "decision", "reclassified_to")
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(
+                "assignment__unit",
+                "assignment__proposal__session",
+                "reply__assignment__unit",
+                "reply__result_class",
+                "reclassified_to",
+            )
+        )
+
 
 @admin.register(LookBackCampaign)
 class LookBackCampaignAdmin(admin.ModelAdmin):
@@ -804,16 +816,9 @@ class LookBackItemAdmin(StepOnlyAdmin):
 # --- evaluation and awards -----------------------------------------------------------------
 
 
-class EvaluationVoteInline(admin.TabularInline):
-    model = EvaluationVote
-    extra = 5
-    fields = ("unit", "member", "rating")
-    autocomplete_fields = ("unit", "member")
-
-
 @admin.register(EvaluationRound)
 class EvaluationRoundAdmin(admin.ModelAdmin):
-    """Votes are typed in from the paper ballots; results are on the round's page."""
+    """A year's evaluation; the results are computed on its page from the votes."""
 
     list_display = ("name", "year", "held_on")
     list_filter = ("year",)
@@ -821,7 +826,6 @@ class EvaluationRoundAdmin(admin.ModelAdmin):
     fields = ("name", "year", "held_on", "units", "results")
     readonly_fields = ("results",)
     autocomplete_fields = ("units",)
-    inlines = (EvaluationVoteInline,)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
@@ -849,6 +853,21 @@ class EvaluationRoundAdmin(admin.ModelAdmin):
             _("satisfaction rate"),
             format_html_join("", "{}", ((row,) for row in rows)),
         )
+
+
+@admin.register(EvaluationVote)
+class EvaluationVoteAdmin(admin.ModelAdmin):
+    """Votes typed in from the paper ballots, one per participant and unit."""
+
+    list_display = ("round", "unit", "member", "rating")
+    list_filter = ("round", "rating")
+    list_select_related = ("round", "unit", "member")
+    search_fields = ("unit__name", "member__name")
+    fields = ("round", "unit", "member", "rating")
+    autocomplete_fields = ("unit", "member")
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Award)

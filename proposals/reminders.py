@@ -2,6 +2,8 @@
 the office gets a summary. Sent once a day at most (``ReminderLog``)."""
 
 import datetime
+import logging
+import smtplib
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -10,7 +12,11 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from proposals.choices import AssignmentStatus
 from proposals.models import Assignment, ReminderLog
+
+UNIT_MOVES = (AssignmentStatus.ASSIGNED, AssignmentStatus.ACKNOWLEDGED)
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -34,11 +40,12 @@ def reminders_for(today: datetime.date, days: int) -> list[UnitReminder]:
             assignment.unit_id, UnitReminder(unit=assignment.unit, due_soon=[], overdue=[])
         )
 
-    for assignment in (
-        Assignment.objects.due_soon(today, days).filter(unit__is_active=True).for_list()
-    ):
+    # Only what waits on the unit itself: a reply under review or a return request waits
+    # on the office, which sees those in its own lists.
+    on_unit = {"unit__is_active": True, "status__in": UNIT_MOVES}
+    for assignment in Assignment.objects.due_soon(today, days).filter(**on_unit).for_list():
         entry(assignment).due_soon.append(assignment)
-    for assignment in Assignment.objects.overdue(today).filter(unit__is_active=True).for_list():
+    for assignment in Assignment.objects.overdue(today).filter(**on_unit).for_list():
         entry(assignment).overdue.append(assignment)
     return sorted(found.values(), key=lambda r: (r.unit.sort_order, r.unit.name))
 
@@ -75,19 +82,25 @@ def send_reminders(today: datetime.date, days: int) -> dict[str, int]:
             sent["units_without_email"] += 1
             continue
         # The log row and the e-mail stand or fall together: a failed send is retried by
-        # the next run, a sent one is never sent again that day.
-        with transaction.atomic():
-            if not _claim(today, reminder.unit, [email], reminder.count):
-                sent["already_sent"] += 1
-                continue
-            lines = [_line(a, today) for a in reminder.overdue + reminder.due_soon]
-            send_mail(
-                subject=_("[Proposals] %(unit)s: %(count)d assignments need attention")
-                % {"unit": reminder.unit.name, "count": reminder.count},
-                message="\n".join(lines),
-                from_email=None,
-                recipient_list=[email],
-            )
+        # the next run, a sent one is never sent again that day. One unit's bad address
+        # does not keep the others (or the office) from their reminders.
+        try:
+            with transaction.atomic():
+                if not _claim(today, reminder.unit, [email], reminder.count):
+                    sent["already_sent"] += 1
+                    continue
+                lines = [_line(a, today) for a in reminder.overdue + reminder.due_soon]
+                send_mail(
+                    subject=_("[Proposals] %(unit)s: %(count)d assignments need attention")
+                    % {"unit": reminder.unit.name, "count": reminder.count},
+                    message="\n".join(lines),
+                    from_email=None,
+                    recipient_list=[email],
+                )
+        except (OSError, smtplib.SMTPException):
+            logger.exception("reminder to %s (%s) failed", reminder.unit, email)
+            sent["failed"] += 1
+            continue
         sent["units"] += 1
     office = settings.HCPPCC_OFFICE_EMAILS
     if not (office and reminders):

@@ -22,6 +22,7 @@ class Rules:
     reply_months: int
     joint_opinion_months: int
     return_window_days: int
+    extension_decision_days: int
     feedback_days: int
     rehandling_months: int
     max_rehandling_rounds: int

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from hcppcc.directory.models import HandlingUnit
 from proposals.choices import (
     ANSWERING_ROLES,
+    AssignmentAction,
     AssignmentRole,
     AssignmentStatus,
     CoSignerStatus,
@@ -31,6 +32,7 @@ from proposals.models import (
     Proposal,
     Reply,
     ReturnRequest,
+    Transition,
 )
 from proposals.rules import rules
 
@@ -63,15 +65,28 @@ class UnitScorecard:
         return statistics.median(self.days_to_reply) if self.days_to_reply else None
 
 
+def reclassified_codes(assignments) -> dict[int, str]:
+    """For assignments a look-back review reclassified, the latest class they were given."""
+    rows = (
+        LookBackItem.objects.filter(assignment__in=assignments, reclassified_to__isnull=False)
+        .values_list("assignment_id", "reclassified_to__code")
+        .order_by("assignment_id", "decided_at", "pk")
+    )
+    return dict(rows)  # the latest wins
+
+
 def unit_scorecards(year: int) -> list[UnitScorecard]:
     """Scorecards of every unit assigned proposals in ``year`` (by assignment date), in
-    five queries however many units and assignments there are.
+    seven queries however many units and assignments there are.
 
     - acknowledged on time: within the return window of the assignment date;
-    - replied on time: the first approved reply is dated on or before the due date in
-      force when it was submitted; the rate is over answering (lead and separate)
-      assignments that were not returned;
-    - results: the class of each answering assignment's latest approved reply;
+    - replied on time: the first approved reply was handed in on or before the due date
+      in force then; the rate is over answering (lead and separate) assignments that were
+      not returned; days to reply run from assignment to that hand-in;
+    - results: the class of each answering assignment's latest approved reply, or the
+      class a look-back review reclassified it as;
+    - handled again: answering assignments reopened after unsatisfied feedback or a
+      look-back review (not units merely added in a later round);
     - satisfaction: the proposer's latest verdict on the result, counted for each
       answering unit of the proposal.
     """
@@ -105,25 +120,33 @@ def unit_scorecards(year: int) -> list[UnitScorecard]:
         answering = assignment.role in ANSWERING_ROLES
         if answering and assignment.status != AssignmentStatus.RETURNED:
             card.answering += 1
-        if answering and assignment.round > 1:
-            card.rehandled += 1
+
+    reopened = (
+        Transition.objects.filter(assignment__in=of_year, action=AssignmentAction.REOPEN)
+        .exclude(assignment__status=AssignmentStatus.RETURNED)
+        .values_list("assignment_id", flat=True)
+        .distinct()
+    )
+    for assignment_id in reopened:
+        cards[by_id[assignment_id].unit_id].rehandled += 1
 
     replies = (
         Reply.objects.filter(assignment__in=of_year, status=ReplyStatus.APPROVED)
-        .values_list("assignment_id", "reply_date", "due_on", "result_class__code")
+        .values_list("assignment_id", "submitted_at", "due_on", "result_class__code")
         .order_by("assignment_id", "round", "pk")
     )
     first: dict[int, tuple] = {}
     latest: dict[int, str] = {}
-    for assignment_id, reply_date, due_on, code in replies:
-        first.setdefault(assignment_id, (reply_date, due_on))
+    for assignment_id, submitted_at, due_on, code in replies:
+        first.setdefault(assignment_id, (timezone.localdate(submitted_at), due_on))
         latest[assignment_id] = code
-    for assignment_id, (reply_date, due_on) in first.items():
+    latest.update(reclassified_codes(of_year))
+    for assignment_id, (handed_in, due_on) in first.items():
         assignment = by_id[assignment_id]
         card = cards[assignment.unit_id]
         card.replied += 1
-        card.days_to_reply.append((reply_date - assignment.assigned_on).days)
-        if due_on is None or reply_date <= due_on:
+        card.days_to_reply.append((handed_in - assignment.assigned_on).days)
+        if due_on is None or handed_in <= due_on:
             card.replied_on_time += 1
     for assignment_id, code in latest.items():
         cards[by_id[assignment_id].unit_id].results[code] += 1
@@ -239,9 +262,10 @@ def assignment_clocks(assignment: Assignment, today: datetime.date) -> list[Cloc
         clocks.append(_clock(label, assignment.due_on, today))
     for request in assignment.extension_requests.all():
         if request.decision == RequestDecision.PENDING:
-            clocks.append(
-                _clock(_("Extension request waiting since"), request.created_at.date(), today)
+            due = timezone.localdate(request.created_at) + datetime.timedelta(
+                days=rules().extension_decision_days
             )
+            clocks.append(_clock(_("Extension request to be decided by"), due, today))
     return clocks
 
 

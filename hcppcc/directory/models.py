@@ -158,11 +158,13 @@ class Organization(Named):
 
 class MemberQuerySet(models.QuerySet):
     def get_by_natural_key(self, name: str, sector: str | None = None):
-        return (
-            self.get(name=name, sector__name=sector)
-            if sector
-            else self.get(name=name, sector__isnull=True)
-        )
+        if sector:
+            return self.get(name=name, sector__name=sector)
+        try:
+            return self.get(name=name, sector__isnull=True)
+        except self.model.DoesNotExist:
+            # Seeds name the leaders alone; the office may have given them a sector since.
+            return self.get(name=name)
 
     def active(self):
         return self.filter(is_active=True)

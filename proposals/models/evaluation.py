@@ -1,5 +1,6 @@
 """Democratic evaluation of handling units (民主评议) and the year's awards."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +57,10 @@ class EvaluationVote(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.unit}: {self.get_rating_display()}"
+
+    def clean(self) -> None:
+        if self.round_id and self.unit_id and not self.round.units.filter(pk=self.unit_id).exists():
+            raise ValidationError({"unit": _("This unit is not evaluated in this round.")})
 
 
 class Award(TimeStamped):

@@ -38,6 +38,14 @@ class KeyNomination(TimeStamped):
     )
     nominated_on = models.DateField(_("nominated on"))
     reason = models.TextField(_("reason"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
     decision = models.CharField(
         _("decision"),
         max_length=10,
@@ -47,6 +55,14 @@ class KeyNomination(TimeStamped):
     )
     decided_on = models.DateField(_("chair meeting date"), null=True, blank=True, editable=False)
     decision_note = models.TextField(_("decision note"), blank=True, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("key proposal nomination")

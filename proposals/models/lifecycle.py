@@ -94,10 +94,16 @@ class ProposalQuerySet(models.QuerySet):
         earlier = Q(session__term__lt=session.term) | Q(
             session__term=session.term, session__number__lt=session.number
         )
-        return self.filter(Q(session=session) | (earlier & Q(status__in=OPEN_STATES))).annotate(
+        return self.filter(
+            Q(session=session) | (earlier & Q(status__in=OPEN_STATES))
+        ).with_carried_over(session)
+
+    def with_carried_over(self, session) -> "ProposalQuerySet":
+        """Annotate ``carried_over``: still being handled, of a session before ``session``."""
+        return self.annotate(
             carried_over=Case(
-                When(session=session, then=Value(False)),
-                default=Value(True),
+                When(~Q(session=session) & Q(status__in=OPEN_STATES), then=Value(True)),
+                default=Value(False),
                 output_field=models.BooleanField(),
             )
         )
@@ -471,6 +477,7 @@ class ReturnRequest(TimeStamped):
         related_name="return_requests",
     )
     reason = models.TextField(_("reason"))
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now, editable=False)
     suggested_unit = models.ForeignKey(
         HandlingUnit,
         verbose_name=_("unit that should handle it instead"),
@@ -629,6 +636,8 @@ class Reply(TimeStamped):
     # The due date in force when the reply was submitted: whether it came on time is a
     # fact of that day, whatever later extensions or rounds do to the assignment.
     due_on = models.DateField(_("due on"), null=True, blank=True, editable=False)
+    # When the unit handed the reply in (the letter's own date may be earlier).
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now, editable=False)
     is_published = models.BooleanField(_("published"), default=False, editable=False)
     file = models.FileField(_("letter file"), upload_to=reply_upload_to, blank=True)
     status = models.CharField(

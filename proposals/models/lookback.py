@@ -80,6 +80,14 @@ class LookBackItem(TimeStamped):
     satisfaction = models.CharField(
         _("proposer satisfaction now"), max_length=20, choices=Satisfaction.choices, blank=True
     )
+    findings_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
     decision = models.CharField(
         _("decision"),
         max_length=20,

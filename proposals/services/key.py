@@ -54,9 +54,11 @@ def key_nominate(
         committee=committee if nominated_by == NominatedBy.COMMITTEE else None,
         nominated_on=nominated_on,
         reason=reason,
+        recorded_by=by,
     )
     nomination.full_clean()
     nomination.save()
+    log_event(proposal, "nominate_key", by=by, at=None, note=reason)
     return nomination
 
 
@@ -83,11 +85,14 @@ def key_decide(
     nomination.decision = RequestDecision.APPROVED if approve else RequestDecision.REFUSED
     nomination.decided_on = decided_on
     nomination.decision_note = note
-    nomination.save(update_fields=["decision", "decided_on", "decision_note", "updated_at"])
+    nomination.decided_by = by
+    nomination.save(
+        update_fields=["decision", "decided_on", "decision_note", "decided_by", "updated_at"]
+    )
     if approve:
         proposal.is_key = True
         proposal.save(update_fields=["is_key", "updated_at"])
-        log_event(proposal, "approve_key", by=by, at=at, note=note)
+    log_event(proposal, "approve_key" if approve else "refuse_key", by=by, at=at, note=note)
     return nomination
 
 

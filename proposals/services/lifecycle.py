@@ -771,7 +771,11 @@ def assignment_request_return(
             _("The return window closed on %(date)s.") % {"date": window_ends.isoformat()}
         )
     request = ReturnRequest(
-        assignment=assignment, reason=reason, suggested_unit=suggested_unit, requested_by=by
+        assignment=assignment,
+        reason=reason,
+        suggested_unit=suggested_unit,
+        requested_by=by,
+        requested_at=_now(at),
     )
     request.full_clean()
     request.save()
@@ -818,7 +822,9 @@ def return_request_decide(
         _maybe_mark_replied(assignment.proposal, by=by, at=at)
     else:
         if assignment.acknowledged_at is None:
-            assignment.acknowledged_at = _now(at)
+            # The unit answered when it asked to return the proposal: that is when it
+            # acknowledged receipt, not when the office decided.
+            assignment.acknowledged_at = request.requested_at
         _move_assignment(
             assignment, action, AS.ACKNOWLEDGED, by=by, at=at, note=note, fields=["acknowledged_at"]
         )
@@ -954,6 +960,9 @@ def assignment_submit_reply(
         raise IllegalTransition(_("A joint unit sends its opinion to the lead unit instead."))
     if result_class is None or not result_class.is_active:
         raise _validation("result_class", _("Choose an active result class."))
+    submitted_at = _now(at)
+    if reply_date > timezone.localdate(submitted_at):
+        raise _validation("reply_date", _("A reply cannot be dated after it is handed in."))
     reply = Reply(
         assignment=assignment,
         round=assignment.round,
@@ -962,6 +971,7 @@ def assignment_submit_reply(
         signer=signer,
         reply_date=reply_date,
         due_on=assignment.due_on,
+        submitted_at=submitted_at,
         submitted_by=by,
     )
     if file is not None:

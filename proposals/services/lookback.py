@@ -20,8 +20,16 @@ from proposals.choices import (
 )
 from proposals.choices import AssignmentAction as AA
 from proposals.errors import IllegalTransition
-from proposals.models import Assignment, LookBackCampaign, LookBackItem, Reply, ResultClass
+from proposals.models import (
+    Assignment,
+    LookBackCampaign,
+    LookBackItem,
+    Reply,
+    ResultClass,
+    Transition,
+)
 from proposals.rules import rules
+from proposals.selectors import reclassified_codes
 from proposals.services.lifecycle import (
     _lock_assignment,
     _lock_proposal,
@@ -36,7 +44,7 @@ def latest_approved_replies(assignments) -> dict[int, Reply]:
     """The latest approved reply of each assignment in ``assignments``, in one query."""
     replies = (
         Reply.objects.filter(assignment__in=assignments, status=ReplyStatus.APPROVED)
-        .select_related("result_class")
+        .select_related("result_class", "assignment")
         .order_by("assignment_id", "round", "pk")
     )
     return {reply.assignment_id: reply for reply in replies}  # the last one wins
@@ -66,11 +74,32 @@ def lookback_campaign_create(
         role__in=ANSWERING_ROLES,
         status=AssignmentStatus.REPLIED,
     )
-    wanted = {result_class.pk for result_class in result_classes}
-    LookBackItem.objects.bulk_create(
-        LookBackItem(campaign=campaign, assignment_id=assignment_id, reply=reply)
-        for assignment_id, reply in sorted(latest_approved_replies(assignments).items())
-        if reply.result_class_id in wanted
+    wanted = {result_class.code for result_class in result_classes}
+    # A reply a review already reclassified is judged by its new class.
+    effective = {
+        assignment_id: reply.result_class.code
+        for assignment_id, reply in latest_approved_replies(assignments).items()
+    }
+    effective.update(reclassified_codes(assignments))
+    replies = latest_approved_replies(assignments)
+    items = LookBackItem.objects.bulk_create(
+        LookBackItem(campaign=campaign, assignment_id=assignment_id, reply=replies[assignment_id])
+        for assignment_id, code in sorted(effective.items())
+        if code in wanted
+    )
+    now = timezone.now()
+    Transition.objects.bulk_create(
+        Transition(
+            proposal_id=replies[item.assignment_id].assignment.proposal_id,
+            assignment_id=item.assignment_id,
+            action="look_back_open",
+            from_status=AssignmentStatus.REPLIED,
+            to_status=AssignmentStatus.REPLIED,
+            by=by,
+            at=now,
+            note=campaign.name,
+        )
+        for item in items
     )
     return campaign
 
@@ -92,12 +121,21 @@ def lookback_record_findings(
     policies.require(by, policies.LOOK_BACK, item)
     if item.decision != LookBackDecision.PENDING:
         raise IllegalTransition(_("This review has been decided; its findings are final."))
+    item.findings_by = by
     item.commitments = commitments
     item.outcome = outcome
     item.visited_on = visited_on
     item.evidence = evidence
     item.satisfaction = satisfaction
-    fields = ["commitments", "outcome", "visited_on", "evidence", "satisfaction", "updated_at"]
+    fields = [
+        "commitments",
+        "outcome",
+        "visited_on",
+        "evidence",
+        "satisfaction",
+        "findings_by",
+        "updated_at",
+    ]
     if attachment is not None:
         item.attachment = attachment
         fields.append("attachment")
@@ -167,23 +205,33 @@ def lookback_decide(
 
 
 def _reopen_for_look_back(proposal, item, *, by, at, due_on, note) -> None:
+    """Reopen the reviewed assignment. The first one reopened in a campaign reopens the
+    proposal (a new round); another of the same proposal joins that round."""
     assignment = _lock_assignment(item.assignment)
     if assignment.status != AssignmentStatus.REPLIED:
         raise IllegalTransition(_("Only a replied assignment can be reopened."))
-    if proposal.status not in (ProposalStatus.REPLIED, ProposalStatus.CLOSED):
-        raise IllegalTransition(_("The proposal is still being handled."))
+    reopened_by_this_campaign = LookBackItem.objects.filter(
+        campaign=item.campaign,
+        assignment__proposal=proposal,
+        decision=LookBackDecision.REOPENED,
+    ).exists()
     due_on = due_on or rules().rehandling_due(timezone.localdate(at))
-    proposal.handling_round += 1
-    proposal.closed_at = None
-    _move_proposal(
-        proposal,
-        ProposalAction.LOOK_BACK_REOPEN,
-        ProposalStatus.HANDLING,
-        by=by,
-        at=at,
-        note=note,
-        fields=["handling_round", "closed_at"],
-    )
+    if proposal.status == ProposalStatus.HANDLING and reopened_by_this_campaign:
+        pass  # the proposal is already in the new round
+    elif proposal.status in (ProposalStatus.REPLIED, ProposalStatus.CLOSED):
+        proposal.handling_round += 1
+        proposal.closed_at = None
+        _move_proposal(
+            proposal,
+            ProposalAction.LOOK_BACK_REOPEN,
+            ProposalStatus.HANDLING,
+            by=by,
+            at=at,
+            note=note,
+            fields=["handling_round", "closed_at"],
+        )
+    else:
+        raise IllegalTransition(_("The proposal is still being handled."))
     assignment.round = proposal.handling_round
     assignment.due_on = due_on
     assignment.completed_at = None

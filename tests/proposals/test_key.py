@@ -60,6 +60,12 @@ def test_a_refused_nomination_leaves_the_proposal_as_it_was(walk):
     )
     services.key_decide(nomination=nomination, by=walk.office, approve=False, decided_on=DAY)
     assert not refreshed(proposal).is_key
+    nomination = refreshed(nomination)
+    assert (nomination.recorded_by, nomination.decided_by) == (walk.office, walk.office)
+    assert list(proposal.transitions.values_list("action", flat=True))[-2:] == [
+        "nominate_key",
+        "refuse_key",
+    ]
     # Decided once: a second decision is refused.
     with pytest.raises(IllegalTransition):
         services.key_decide(nomination=nomination, by=walk.office, approve=True, decided_on=DAY)
@@ -106,7 +112,8 @@ def test_a_key_proposal_is_supervised_by_the_leaders_who_lead_it(key_proposal, w
         "plan_supervision",
         "report_supervision",
     ]
-    assert other_leader not in supervision.leaders.all()
+    assert list(supervision.leaders.all()) == [leader.member]
+    assert other_leader.supervisions.count() == 0
 
 
 def test_a_leader_cannot_record_supervision_of_a_proposal_they_do_not_lead(

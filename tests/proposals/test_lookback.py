@@ -157,3 +157,43 @@ def test_the_look_back_reopening_is_illegal_while_the_proposal_is_handled(walk):
         services.lookback_decide(item=stale, by=walk.office, decision="reopened")
     assert proposal.transitions.count() == transitions
     assert refreshed(stale).decision == LookBackDecision.PENDING
+
+
+def test_two_separate_replies_of_one_proposal_are_both_reopened(walk):
+    from proposals.choices import AssignmentRole
+
+    proposal = walk.to(S.ACCEPTED)
+    services.proposal_assign(
+        proposal=proposal,
+        by=walk.office,
+        units=[
+            services.UnitAssignment(walk.unit_a, AssignmentRole.SEPARATE),
+            services.UnitAssignment(walk.unit_b, AssignmentRole.SEPARATE),
+        ],
+    )
+    for share in proposal.assignments.all():
+        services.assignment_acknowledge(assignment=share, by=walk.office)
+        walk.reply_and_approve(share, "C")
+    campaign = open_campaign(walk, walk.session, ["C"])
+    assert campaign.items.count() == 2
+    for item in campaign.items.all():
+        services.lookback_record_findings(
+            item=item, by=walk.office, commitments="x", outcome="not_fulfilled"
+        )
+        services.lookback_decide(item=item, by=walk.office, decision="reopened")
+    proposal = refreshed(proposal)
+    assert (proposal.status, proposal.handling_round) == (S.HANDLING, 2)
+    assert set(proposal.assignments.values_list("status", "round")) == {("acknowledged", 2)}
+
+
+def test_a_reclassified_reply_is_judged_by_its_new_class_next_time(walk):
+    replied_with(walk, "B")
+    item = open_campaign(walk, walk.session, ["B"]).items.get()
+    services.lookback_record_findings(
+        item=item, by=walk.office, commitments="x", outcome="fulfilled"
+    )
+    services.lookback_decide(
+        item=item, by=walk.office, decision="reclassified", result_class=walk.ref["A"]
+    )
+    assert not open_campaign(walk, walk.session, ["B"]).items.exists()
+    assert open_campaign(walk, walk.session, ["A"]).items.count() == 1

@@ -79,3 +79,31 @@ def test_a_failed_send_is_retried_the_next_run(desks, monkeypatch):
     with pytest.raises(OSError, match="mail server down"):
         reminders.send_reminders(TODAY, 14)
     assert not ReminderLog.objects.exists()
+
+
+def test_one_units_failing_address_does_not_stop_the_others(desks, monkeypatch):
+    import smtplib
+
+    from proposals import reminders
+
+    real_send = reminders.send_mail
+
+    def refuse_a(**kwargs):
+        if kwargs["recipient_list"] == ["a@example.org"]:
+            raise smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"no such user")})
+        return real_send(**kwargs)
+
+    monkeypatch.setattr(reminders, "send_mail", refuse_a)
+    sent = reminders.send_reminders(TODAY, 14)
+    assert sent["failed"] == 1
+    assert {m.to[0] for m in mail.outbox} == {"b@example.org", "office@example.org"}
+    # A's reminder was not logged, so tomorrow's run (or a rerun) tries again.
+    assert not ReminderLog.objects.filter(unit__contact_email="a@example.org").exists()
+
+
+def test_a_reply_waiting_for_the_office_is_not_the_units_to_chase(desks, walk):
+    lead = walk.lead(desks["overdue"])
+    walk.reply(lead)  # now waiting for the office's review
+    call_command("send_reminders", days=14, today=TODAY)
+    to_a = next(m for m in mail.outbox if m.to == ["a@example.org"])
+    assert desks["overdue"].title not in to_a.body

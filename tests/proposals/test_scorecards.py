@@ -153,8 +153,8 @@ def test_another_year_counts_only_its_own_assignments(year):
     ]
 
 
-def test_the_scorecards_cost_five_queries_whatever_the_size(year, django_assert_num_queries):
-    with django_assert_num_queries(5):
+def test_the_scorecards_cost_seven_queries_whatever_the_size(year, django_assert_num_queries):
+    with django_assert_num_queries(7):
         unit_scorecards(2020)
 
 
@@ -168,3 +168,83 @@ def test_the_office_reads_the_scorecards_in_the_admin(client, year, office):
     page = client.get(url, {"year": 2020}).content.decode()
     assert "甲单位" in page
     assert "丙单位" in page
+
+
+def test_units_added_in_a_later_round_are_not_counted_as_handling_again(walk, unit_c):
+    """Unsatisfied feedback reopens A's share; C, added afterwards, never handled it twice."""
+    proposal = accepted(walk)
+    services.proposal_assign(
+        proposal=proposal,
+        by=walk.office,
+        units=[Unit(walk.unit_a, AssignmentRole.SEPARATE)],
+        assigned_on=datetime.date(2020, 6, 1),
+    )
+    share = proposal.assignments.get()
+    services.assignment_acknowledge(assignment=share, by=walk.office, at=at("2020-06-02"))
+    reply(walk, share, "C", "2020-07-01")
+    feedback(walk, proposal, "unsatisfied", "2020-07-10")
+    services.proposal_add_unit(
+        proposal=proposal, by=walk.office, unit=unit_c, role=AssignmentRole.SEPARATE
+    )
+    cards = {card.unit.name: card for card in unit_scorecards(2020)}
+    assert cards["甲单位"].rehandled == 1
+    assert cards.get("丙单位") is None or cards["丙单位"].rehandled == 0
+
+
+def test_a_refused_return_counts_from_when_the_unit_asked(walk, unit_a_user):
+    proposal = accepted(walk)
+    services.proposal_assign(
+        proposal=proposal,
+        by=walk.office,
+        units=[Unit(walk.unit_a, AssignmentRole.LEAD)],
+        assigned_on=datetime.date(2020, 6, 1),
+    )
+    request = services.assignment_request_return(
+        assignment=walk.lead(proposal), by=unit_a_user, reason="x", at=at("2020-06-02")
+    )
+    services.return_request_decide(
+        request=request, by=walk.office, approve=False, at=at("2020-06-25")
+    )
+    (card,) = unit_scorecards(2020)
+    assert card.acknowledged_on_time == 1
+
+
+def test_on_time_is_judged_by_when_the_reply_was_handed_in(walk):
+    proposal = accepted(walk)
+    services.proposal_assign(
+        proposal=proposal,
+        by=walk.office,
+        units=[Unit(walk.unit_a, AssignmentRole.LEAD)],
+        assigned_on=datetime.date(2020, 6, 1),
+    )
+    lead = walk.lead(proposal)
+    services.assignment_acknowledge(assignment=lead, by=walk.office, at=at("2020-06-02"))
+    late = services.assignment_submit_reply(
+        assignment=lead,
+        by=walk.office,
+        result_class=walk.ref["A"],
+        text="答复",
+        signer="某某",
+        reply_date=datetime.date(2020, 8, 31),  # the letter is dated before the due date...
+        at=at("2020-11-30"),  # ...but it was handed in three months late
+    )
+    services.reply_approve(reply=late, by=walk.office, at=at("2020-12-01"))
+    (card,) = unit_scorecards(2020)
+    assert (card.replied, card.replied_on_time) == (1, 0)
+    assert card.days_to_reply == [182]
+
+
+def test_a_reply_cannot_be_dated_after_it_is_handed_in(walk):
+    from django.core.exceptions import ValidationError
+
+    lead = walk.lead(walk.to(S.HANDLING))
+    with pytest.raises(ValidationError, match="reply_date"):
+        services.assignment_submit_reply(
+            assignment=lead,
+            by=walk.office,
+            result_class=walk.ref["A"],
+            text="答复",
+            signer="某某",
+            reply_date=timezone.localdate() + datetime.timedelta(days=3),
+        )
+    assert not lead.replies.exists()

@@ -27,5 +27,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"units e-mailed: {sent.get('units', 0)}, already sent today: "
             f"{sent.get('already_sent', 0)}, units without an e-mail address: "
-            f"{sent.get('units_without_email', 0)}, office summary: {sent.get('office', 0)}"
+            f"{sent.get('units_without_email', 0)}, failed: {sent.get('failed', 0)}, "
+            f"office summary: {sent.get('office', 0)}"
         )
