@@ -7,9 +7,9 @@ HOST ?= 127.0.0.1:8000
 
 # The app runs from the checkout in development mode; production sets its own environment
 # (docs/operations.md).
-run test messages: export DJANGO_DEBUG ?= 1
+run test test-demo messages: export DJANGO_DEBUG ?= 1
 
-.PHONY: install run test lint format messages clean
+.PHONY: install run test test-demo lint format messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,10 +23,15 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_seeds
 	$(PY) manage.py create_demo_users $(if $(DEMO_PASSWORD),--password "$(DEMO_PASSWORD)")
+	$(PY) manage.py generate_demo --year 2020
 	$(PY) manage.py runserver $(HOST)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The demo generator's check against the 2020 summary's published totals (slow).
+test-demo: install
+	$(PY) -m pytest -m demo $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,10 +1,31 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from hcppcc.directory.choices import Role
+
+MODELS = (
+    "activitykind",
+    "partnerbody",
+    "activity",
+    "participation",
+    "bulletin",
+    "opinionreport",
+    "upwardreport",
+    "instruction",
+    "dutyrule",
+    "dutygrade",
+)
+
 
 class ActivitiesConfig(AppConfig):
     """Investigations, consultations, opinion reports, duty records and yearly figures."""
 
     name = "activities"
     verbose_name = _("Activities")
-    role_permissions = {}
+    # Committee staff record the committee's work; the office, leaders and auditors read it.
+    role_permissions = {
+        Role.COMMITTEE_STAFF: dict.fromkeys(MODELS, ("view", "add", "change")),
+        Role.PROPOSAL_OFFICE: dict.fromkeys(MODELS, ("view",)),
+        Role.LEADER: dict.fromkeys(MODELS, ("view",)),
+        Role.AUDITOR: dict.fromkeys(MODELS, ("view",)),
+    }

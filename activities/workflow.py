@@ -1,0 +1,46 @@
+"""The steps on public-opinion reports, for the admin (see proposals/workflow.py)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from activities import forms as step_forms
+from activities import services
+from activities.choices import ReportStatus
+from proposals.forms import EmptyForm
+from proposals.workflow import Step
+
+
+class RecordStep(Step):
+    """A step anyone may take who may change public-opinion reports (committee staff)."""
+
+    def available(self, record, user) -> bool:
+        return self.applies(record) and user.has_perm("activities.change_opinionreport")
+
+
+RECORD = "record_opinion_work"
+
+REPORT_STEPS = [
+    RecordStep(
+        "adopt",
+        _("Adopt (编入简报)"),
+        RECORD,
+        lambda r: r.status == ReportStatus.RECEIVED,
+        lambda r, u, d: services.report_adopt(report=r, bulletin=d["bulletin"]),
+        form=step_forms.AdoptForm,
+    ),
+    RecordStep(
+        "decline",
+        _("Do not adopt"),
+        RECORD,
+        lambda r: r.status == ReportStatus.RECEIVED,
+        lambda r, u, d: services.report_decline(report=r),
+        form=EmptyForm,
+    ),
+    RecordStep(
+        "send-upward",
+        _("Send upward (报送上级政协)"),
+        RECORD,
+        lambda r: r.status == ReportStatus.ADOPTED,
+        lambda r, u, d: services.report_send_upward(report=r, **d),
+        form=step_forms.UpwardForm,
+    ),
+]

@@ -1,0 +1,82 @@
+"""Committee staff work in the admin: activities, reports, figures, duty scorecards."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from activities.models import Activity, ActivityKind, OpinionReport
+from seeds.loader import load_seeds
+
+pytestmark = pytest.mark.django_db
+
+
+def test_committee_staff_record_an_activity_with_attendance(client, committee_staff, member_user):
+    kind = ActivityKind.objects.create(name="视察")
+    client.force_login(committee_staff)
+    response = client.post(
+        reverse("admin:activities_activity_add"),
+        {
+            "kind": kind.pk,
+            "title": "视察安全生产监管情况",
+            "starts_on": "2020-07-30",
+            "status": "done",
+            "participations-TOTAL_FORMS": "1",
+            "participations-INITIAL_FORMS": "0",
+            "participations-0-member": member_user.member.pk,
+            "participations-0-attendance": "present",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    activity = Activity.objects.get()
+    assert activity.participations.get().member == member_user.member
+
+
+def test_committee_staff_adopt_a_report_in_the_admin(client, committee_staff):
+    report = OpinionReport.objects.create(title="信息", received_on=datetime.date(2020, 3, 1))
+    client.force_login(committee_staff)
+    url = reverse("admin:activities_opinionreport_step", args=[report.pk, "adopt"])
+    page = client.get(reverse("admin:activities_opinionreport_change", args=[report.pk]))
+    assert url in page.content.decode()
+    client.post(url, {"bulletin": ""})
+    report.refresh_from_db()
+    assert report.status == "adopted"
+
+
+def test_the_auditor_reads_but_takes_no_report_steps(client, auditor):
+    report = OpinionReport.objects.create(title="信息", received_on=datetime.date(2020, 3, 1))
+    client.force_login(auditor)
+    page = client.get(reverse("admin:activities_opinionreport_change", args=[report.pk]))
+    assert page.status_code == 200
+    assert "/step/" not in page.content.decode()
+    client.post(reverse("admin:activities_opinionreport_step", args=[report.pk, "adopt"]))
+    report.refresh_from_db()
+    assert report.status == "received"
+
+
+def test_the_yearly_figures_page_and_its_json(client, committee_staff):
+    load_seeds()
+    client.force_login(committee_staff)
+    url = reverse("admin:activities_yearly_figures")
+    page = client.get(url, {"year": 2020})
+    assert page.status_code == 200
+    data = client.get(url, {"year": 2020, "format": "json"}).json()
+    assert data["proposals"]["accepted"] == 12
+    assert data["activities"]["by_kind"]["联合调研"] == 7
+
+
+def test_the_duty_scorecards_export_as_csv(client, committee_staff, member_user):
+    client.force_login(committee_staff)
+    response = client.get(
+        reverse("admin:activities_duty_scorecards"), {"year": 2020, "format": "csv"}
+    )
+    body = response.content.decode("utf-8-sig")
+    assert response["Content-Type"].startswith("text/csv")
+    assert body.splitlines()[0] == "姓名,界别,总分,等次,明细,提醒"
+    assert "委员甲" in body
+
+
+def test_unit_users_and_members_cannot_open_the_figures(client, unit_a_user):
+    client.force_login(unit_a_user)
+    response = client.get(reverse("admin:activities_yearly_figures"))
+    assert response.status_code == 302  # the admin sends non-staff users to its sign-in

@@ -1,0 +1,30 @@
+"""After the seeds and the demo generator, 2020's figures are the published ones.
+
+The generator takes ten seconds, so this runs only when asked for (``make test-demo``;
+CI runs it).
+"""
+
+import pytest
+from django.core.management import call_command
+
+from activities.demo import PUBLISHED_2020
+from activities.selectors import yearly_figures
+from seeds.loader import load_seeds
+
+pytestmark = [pytest.mark.demo, pytest.mark.django_db]
+
+
+def test_the_2020_figures_equal_the_published_totals(settings):
+    settings.DEBUG = True
+    load_seeds()
+    call_command("generate_demo", year=2020)
+    figures = yearly_figures(2020)
+    assert figures["opinion_reports"]["received"] == PUBLISHED_2020["opinion_reports"] == 667
+    assert figures["opinion_reports"]["bulletin_issues"] == 107
+    assert figures["opinion_reports"]["reported_upward"] == 87
+    assert figures["proposals"]["accepted"] == figures["proposals"]["assigned"] == 495
+    assert figures["activities"]["by_kind"]["联合调研"] == 33
+    assert figures["activities"]["by_kind"]["知情明政吹风会"] == 3
+    # A second run adds nothing: the year is already at the published totals.
+    call_command("generate_demo", year=2020)
+    assert yearly_figures(2020) == figures
