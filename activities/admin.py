@@ -26,6 +26,7 @@ from activities.models import (
 )
 from activities.selectors import member_scorecards, midyear_reminders, yearly_figures
 from proposals.admin import ReadOnlyInline, WorkflowAdmin
+from proposals.choices import Satisfaction
 
 
 @admin.register(ActivityKind)
@@ -129,6 +130,10 @@ class ActivityAdmin(admin.ModelAdmin):
             "year": year,
             "years": range(year - 3, year + 2),
             "figures": figures,
+            "satisfaction": [
+                (label, figures["proposals"]["satisfaction"].get(value, 0))
+                for value, label in Satisfaction.choices
+            ],
         }
         return render(request, "admin/activities/figures.html", context)
 
