@@ -590,42 +590,47 @@ class AssignmentAdmin(WorkflowAdmin):
 class StepOnlyAdmin(WorkflowAdmin):
     """Records made by a step elsewhere and decided here: nothing is typed in directly."""
 
+    # Records hanging off an assignment are seen by whoever may see the assignment.
+    scoped_by_assignment = False
+
     def has_add_permission(self, request) -> bool:
         return False
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields
 
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self.scoped_by_assignment:
+            visible = Assignment.objects.visible_to(request.user)
+            queryset = queryset.filter(assignment__in=visible)
+        return queryset
+
 
 @admin.register(ReturnRequest)
 class ReturnRequestAdmin(StepOnlyAdmin):
     steps = workflow.RETURN_REQUEST_STEPS
+    scoped_by_assignment = True
     list_display = ("assignment", "created_at", "decision")
     list_filter = ("decision",)
     list_select_related = ("assignment__unit", "assignment__proposal")
     fields = ("assignment", "reason", "suggested_unit", "decision", "decision_note", "decided_by")
 
-    def get_queryset(self, request):
-        visible = Assignment.objects.visible_to(request.user)
-        return super().get_queryset(request).filter(assignment__in=visible)
-
 
 @admin.register(ExtensionRequest)
 class ExtensionRequestAdmin(StepOnlyAdmin):
     steps = workflow.EXTENSION_REQUEST_STEPS
+    scoped_by_assignment = True
     list_display = ("assignment", "days", "created_at", "decision")
     list_filter = ("decision",)
     list_select_related = ("assignment__unit", "assignment__proposal")
     fields = ("assignment", "days", "reason", "decision", "decision_note", "decided_by")
 
-    def get_queryset(self, request):
-        visible = Assignment.objects.visible_to(request.user)
-        return super().get_queryset(request).filter(assignment__in=visible)
-
 
 @admin.register(Reply)
 class ReplyAdmin(StepOnlyAdmin):
     steps = workflow.REPLY_STEPS
+    scoped_by_assignment = True
     list_display = ("assignment", "round", "result_class", "status", "reply_date")
     list_filter = ("status", "result_class")
     list_select_related = ("assignment__unit", "assignment__proposal", "result_class")
@@ -640,10 +645,6 @@ class ReplyAdmin(StepOnlyAdmin):
         "status",
         "review_note",
     )
-
-    def get_queryset(self, request):
-        visible = Assignment.objects.visible_to(request.user)
-        return super().get_queryset(request).filter(assignment__in=visible)
 
 
 @admin.register(CoSigner)
@@ -770,6 +771,7 @@ class LookBackCampaignAdmin(admin.ModelAdmin):
 @admin.register(LookBackItem)
 class LookBackItemAdmin(StepOnlyAdmin):
     steps = workflow.LOOK_BACK_ITEM_STEPS
+    scoped_by_assignment = True
     list_display = (
         "assignment",
         "campaign",
@@ -803,10 +805,6 @@ class LookBackItemAdmin(StepOnlyAdmin):
         "decision_note",
         "decided_at",
     )
-
-    def get_queryset(self, request):
-        visible = Assignment.objects.visible_to(request.user)
-        return super().get_queryset(request).filter(assignment__in=visible)
 
     @admin.display(description=_("result class of the reply"))
     def original_class(self, obj: LookBackItem) -> str:

@@ -1,13 +1,12 @@
 """Key proposals (重点提案) and their supervision by the chair meeting's members."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hcppcc.directory.models import Committee, Member, Organization, TimeStamped
 from proposals.choices import NominatedBy, RequestDecision, SupervisionMethod, SupervisionStatus
-from proposals.models.lifecycle import Proposal
+from proposals.models.lifecycle import Proposal, actor_field
 
 
 class KeyNomination(TimeStamped):
@@ -38,14 +37,7 @@ class KeyNomination(TimeStamped):
     )
     nominated_on = models.DateField(_("nominated on"))
     reason = models.TextField(_("reason"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        editable=False,
-    )
+    recorded_by = actor_field(editable=False)
     decision = models.CharField(
         _("decision"),
         max_length=10,
@@ -55,14 +47,7 @@ class KeyNomination(TimeStamped):
     )
     decided_on = models.DateField(_("chair meeting date"), null=True, blank=True, editable=False)
     decision_note = models.TextField(_("decision note"), blank=True, editable=False)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        editable=False,
-    )
+    decided_by = actor_field(editable=False)
 
     class Meta:
         verbose_name = _("key proposal nomination")
@@ -129,13 +114,7 @@ class SupervisionEvent(TimeStamped):
     participants = models.CharField(_("participants"), max_length=300, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    recorded_by = actor_field()
 
     class Meta:
         verbose_name = _("supervision activity")

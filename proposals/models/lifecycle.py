@@ -50,6 +50,19 @@ from proposals.choices import (
 EXPLANATION_MAX_LENGTH = 200
 
 
+def actor_field(**options) -> models.ForeignKey:
+    """Who took a step: a user account, never deleted from under its records (PROTECT);
+    empty when the system itself recorded it (seeds, imports)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        **options,
+    )
+
+
 # Roles that read every proposal (DESIGN.md role table).
 READ_ALL_ROLES = (Role.PROPOSAL_OFFICE, Role.LEADER, Role.AUDITOR)
 
@@ -467,7 +480,26 @@ class Assignment(TimeStamped):
         return (self.due_on - today).days
 
 
-class ReturnRequest(TimeStamped):
+class OfficeDecision(TimeStamped):
+    """A unit's request that the office grants or refuses, and who decided it when."""
+
+    requested_by = actor_field()
+    decision = models.CharField(
+        _("decision"),
+        max_length=10,
+        choices=RequestDecision.choices,
+        default=RequestDecision.PENDING,
+    )
+    decision_note = models.TextField(_("decision note"), blank=True)
+    decided_by = actor_field()
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ("-created_at",)
+
+
+class ReturnRequest(OfficeDecision):
     """A unit's request to be relieved of an assignment (退办), decided by the office."""
 
     assignment = models.ForeignKey(
@@ -486,32 +518,13 @@ class ReturnRequest(TimeStamped):
         null=True,
         blank=True,
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
-    decision = models.CharField(
-        _("decision"),
-        max_length=10,
-        choices=RequestDecision.choices,
-        default=RequestDecision.PENDING,
-    )
-    decision_note = models.TextField(_("decision note"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(OfficeDecision.Meta):
         verbose_name = _("return request")
         verbose_name_plural = _("return requests")
-        ordering = ("-created_at",)
 
 
-class ExtensionRequest(TimeStamped):
+class ExtensionRequest(OfficeDecision):
     """A unit's request for more time to reply, decided by the office."""
 
     assignment = models.ForeignKey(
@@ -522,29 +535,10 @@ class ExtensionRequest(TimeStamped):
     )
     days = models.PositiveSmallIntegerField(_("days"), validators=[MinValueValidator(1)])
     reason = models.TextField(_("reason"))
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
-    decision = models.CharField(
-        _("decision"),
-        max_length=10,
-        choices=RequestDecision.choices,
-        default=RequestDecision.PENDING,
-    )
-    decision_note = models.TextField(_("decision note"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(OfficeDecision.Meta):
         verbose_name = _("extension request")
         verbose_name_plural = _("extension requests")
-        ordering = ("-created_at",)
 
 
 class ContactLog(TimeStamped):
@@ -557,13 +551,7 @@ class ContactLog(TimeStamped):
     way = models.CharField(_("way"), max_length=10, choices=ContactWay.choices)
     people = models.CharField(_("who took part"), max_length=200)
     note = models.TextField(_("note"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    recorded_by = actor_field()
 
     class Meta:
         verbose_name = _("contact with the proposer")
@@ -600,13 +588,7 @@ class JointOpinion(TimeStamped):
         related_name="joint_opinion",
     )
     text = models.TextField(_("opinion"))
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    submitted_by = actor_field()
 
     objects = JointOpinionQuerySet.as_manager()
 
@@ -648,16 +630,8 @@ class Reply(TimeStamped):
         editable=False,
     )
     review_note = models.TextField(_("review note"), blank=True, editable=False)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    submitted_by = actor_field()
+    reviewed_by = actor_field()
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, editable=False)
 
     class Meta:
@@ -679,13 +653,7 @@ class Feedback(TimeStamped):
     attitude = models.CharField(_("on the attitude"), max_length=20, choices=Satisfaction.choices)
     result = models.CharField(_("on the result"), max_length=20, choices=Satisfaction.choices)
     comment = models.TextField(_("comment"), blank=True)
-    given_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    given_by = actor_field()
 
     class Meta:
         verbose_name = _("feedback")

@@ -1,13 +1,12 @@
 """Look-back reviews (提案办理"回头看"): were the promises of B and C replies kept?"""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hcppcc.directory.models import Committee, Session, TimeStamped
 from proposals.choices import LookBackDecision, LookBackOutcome, Satisfaction
-from proposals.models.lifecycle import Assignment, Reply, ResultClass
+from proposals.models.lifecycle import Assignment, Reply, ResultClass, actor_field
 
 
 class LookBackCampaign(TimeStamped):
@@ -80,14 +79,7 @@ class LookBackItem(TimeStamped):
     satisfaction = models.CharField(
         _("proposer satisfaction now"), max_length=20, choices=Satisfaction.choices, blank=True
     )
-    findings_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        editable=False,
-    )
+    findings_by = actor_field(editable=False)
     decision = models.CharField(
         _("decision"),
         max_length=20,
@@ -105,14 +97,7 @@ class LookBackItem(TimeStamped):
         editable=False,
     )
     decision_note = models.TextField(_("decision note"), blank=True, editable=False)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        editable=False,
-    )
+    decided_by = actor_field(editable=False)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, editable=False)
 
     class Meta:

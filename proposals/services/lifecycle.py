@@ -783,6 +783,17 @@ def assignment_request_return(
     return request
 
 
+def _record_decision(request, *, approve: bool, note: str, by, at) -> None:
+    """Write the office's decision on a return or extension request."""
+    request.decision = RequestDecision.APPROVED if approve else RequestDecision.REFUSED
+    request.decision_note = note
+    request.decided_by = by
+    request.decided_at = _now(at)
+    request.save(
+        update_fields=["decision", "decision_note", "decided_by", "decided_at", "updated_at"]
+    )
+
+
 @transaction.atomic
 def return_request_decide(
     *,
@@ -803,13 +814,7 @@ def return_request_decide(
     _check_assignment(assignment, action)
     if request.decision != RequestDecision.PENDING:
         raise IllegalTransition(_("This request has already been decided."))
-    request.decision = RequestDecision.APPROVED if approve else RequestDecision.REFUSED
-    request.decision_note = note
-    request.decided_by = by
-    request.decided_at = _now(at)
-    request.save(
-        update_fields=["decision", "decision_note", "decided_by", "decided_at", "updated_at"]
-    )
+    _record_decision(request, approve=approve, note=note, by=by, at=at)
     if approve:
         assignment.completed_at = _now(at)
         _move_assignment(
@@ -872,13 +877,7 @@ def extension_request_decide(
     if approve:
         _check_assignment(assignment, AA.EXTEND)
         _check_proposal_handling(assignment)
-    request.decision = RequestDecision.APPROVED if approve else RequestDecision.REFUSED
-    request.decision_note = note
-    request.decided_by = by
-    request.decided_at = _now(at)
-    request.save(
-        update_fields=["decision", "decision_note", "decided_by", "decided_at", "updated_at"]
-    )
+    _record_decision(request, approve=approve, note=note, by=by, at=at)
     if approve:
         old_due = assignment.due_on
         assignment.due_on = old_due + datetime.timedelta(days=request.days)
