@@ -62,7 +62,8 @@ def _year(request) -> int:
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(WorkflowAdmin):
+    steps = workflow.ACTIVITY_STEPS
     list_display = ("starts_on", "title", "kind", "status", "committee_list", "is_demo")
     list_filter = ("kind", "status", "committees", "partners", "is_demo")
     date_hierarchy = "starts_on"
@@ -92,8 +93,9 @@ class ActivityAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("committees")
 
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+    def get_readonly_fields(self, request, obj=None):
+        # Once recorded, a planned activity becomes done through its step.
+        return ("status",) if obj is not None else ()
 
     @admin.display(description=_("organising committees"))
     def committee_list(self, obj: Activity) -> str:

@@ -16,7 +16,7 @@ from activities.choices import ReportStatus, UpwardLevel
 from activities.models import Activity, ActivityKind, Bulletin, OpinionReport, UpwardReport
 from hcppcc.directory.models import HandlingUnit, Organization, Session
 from proposals import services
-from proposals.choices import AssignmentRole, ProposerKind
+from proposals.choices import ACCEPTED_STATES, AssignmentRole, ProposerKind
 from proposals.models import Category, Proposal
 
 # The figures of "2020年呼和浩特市政协工作综述".
@@ -108,9 +108,10 @@ def _reports(rng: random.Random, year: int, target: int) -> int:
 
 def _upward(rng: random.Random, year: int, target: int) -> int:
     have = UpwardReport.objects.filter(reported_on__year=year).values("report").distinct().count()
+    # Only demonstration reports are sent upward: real records are never touched.
     candidates = list(
         OpinionReport.objects.filter(
-            received_on__year=year, status=ReportStatus.ADOPTED, upward__isnull=True
+            received_on__year=year, status=ReportStatus.ADOPTED, upward__isnull=True, is_demo=True
         ).order_by("pk")
     )
     chosen = candidates[: max(target - have, 0)]
@@ -120,6 +121,7 @@ def _upward(rng: random.Random, year: int, target: int) -> int:
             level=UpwardLevel.REGION,
             reported_on=report.received_on,
             adopted=rng.random() < 0.3,
+            is_demo=True,
         )
         for report in chosen
     )
@@ -147,7 +149,7 @@ def _proposals(rng: random.Random, year: int, target: int) -> int:
     session = Session.objects.filter(year=year).order_by("number").first()
     if session is None:
         return 0
-    have = Proposal.objects.filter(session=session, case_number__isnull=False).count()
+    have = Proposal.objects.filter(session=session, status__in=ACCEPTED_STATES).count()
     organizations = list(Organization.objects.active())
     categories = list(Category.objects.active())
     units = list(HandlingUnit.objects.active())

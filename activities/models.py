@@ -1,5 +1,7 @@
 """The committee's other work: activities, public-opinion reports, duty scoring."""
 
+from decimal import Decimal
+
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -15,6 +17,7 @@ from activities.choices import (
 )
 from hcppcc.directory.models import Committee, Member, Named, Organization, TimeStamped
 from proposals.models import Proposal
+from proposals.models.lifecycle import actor_field
 
 
 class ActivityKind(Named):
@@ -195,6 +198,8 @@ class OpinionReport(TimeStamped):
         null=True,
         blank=True,
     )
+    decided_by = actor_field(editable=False)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, editable=False)
     is_demo = models.BooleanField(_("demonstration record"), default=False, editable=False)
 
     class Meta:
@@ -223,6 +228,8 @@ class UpwardReport(TimeStamped):
     level = models.CharField(_("sent to"), max_length=10, choices=UpwardLevel.choices)
     reported_on = models.DateField(_("sent on"))
     adopted = models.BooleanField(_("adopted"), default=False)
+    recorded_by = actor_field(editable=False)
+    is_demo = models.BooleanField(_("demonstration record"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("report sent upward")
@@ -263,7 +270,13 @@ class DutyRule(TimeStamped):
     item = models.CharField(_("item"), max_length=30, choices=DutyItem.choices, unique=True)
     points = models.DecimalField(_("points each"), max_digits=5, decimal_places=1)
     cap = models.DecimalField(
-        _("at most a year"), max_digits=6, decimal_places=1, null=True, blank=True
+        _("at most a year"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.1"))],
+        help_text=_("The most this item adds, or takes away, in a year."),
     )
 
     class Meta:

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from activities.choices import ActivityStatus, Attendance, DutyItem, ReportStatus
+from activities.choices import ActivityStatus, Attendance, DutyItem, ReportStatus, UpwardLevel
 from activities.models import (
     Activity,
     Bulletin,
@@ -22,8 +22,12 @@ from activities.models import (
     UpwardReport,
 )
 from hcppcc.directory.models import Member
-from proposals.choices import AwardKind, ProposalStatus, ReplyStatus
-from proposals.models import Award, CoSigner, Feedback, Proposal, Reply, Supervision
+from proposals.choices import ACCEPTED_STATES, AwardKind, ProposalStatus
+from proposals.models import Assignment, Award, CoSigner, Feedback, Proposal, Supervision
+from proposals.services.lookback import latest_approved_replies
+
+# The bulletin the summary counts: 《呼和浩特市社情民意》.
+BULLETIN_SERIES = "呼和浩特市社情民意"
 
 
 def yearly_figures(year: int) -> dict:
@@ -33,15 +37,14 @@ def yearly_figures(year: int) -> dict:
     counted by its own date in the year. Returned as plain data, ready for JSON.
     """
     reports = OpinionReport.objects.filter(received_on__year=year)
-    upward = UpwardReport.objects.filter(reported_on__year=year)
+    # The summary's "向自治区政协报送" counts what went to the regional CPPCC.
+    upward = UpwardReport.objects.filter(reported_on__year=year, level=UpwardLevel.REGION)
     proposals = Proposal.objects.filter(session__year=year)
-    replies = Reply.objects.filter(
-        assignment__proposal__session__year=year, status=ReplyStatus.APPROVED
-    )
+    assignments = Assignment.objects.filter(proposal__session__year=year)
     activities = Activity.objects.filter(starts_on__year=year, status=ActivityStatus.DONE)
     counts = proposals.aggregate(
         received=Count("pk", filter=Q(submitted_at__isnull=False)),
-        accepted=Count("pk", filter=Q(case_number__isnull=False)),
+        accepted=Count("pk", filter=Q(status__in=ACCEPTED_STATES)),
         assigned=Count("pk", filter=Q(status__in=ASSIGNED_STATES)),
         key=Count("pk", filter=Q(is_key=True)),
     )
@@ -50,7 +53,7 @@ def yearly_figures(year: int) -> dict:
         "opinion_reports": {
             "received": reports.count(),
             "adopted": reports.filter(status=ReportStatus.ADOPTED).count(),
-            "bulletin_issues": Bulletin.objects.filter(year=year).count(),
+            "bulletin_issues": Bulletin.objects.filter(year=year, series=BULLETIN_SERIES).count(),
             "reported_upward": upward.values("report").distinct().count(),
             "adopted_upward": upward.filter(adopted=True).values("report").distinct().count(),
             "instructions": Instruction.objects.filter(date__year=year).count(),
@@ -58,16 +61,26 @@ def yearly_figures(year: int) -> dict:
         "proposals": {
             **counts,
             "supervised": Supervision.objects.filter(proposal__session__year=year).count(),
+            # One per answering unit: its latest approved reply's class.
             "replies_by_class": dict(
-                replies.values_list("result_class__code")
-                .annotate(total=Count("pk"))
-                .order_by("result_class__code")
+                sorted(
+                    Counter(
+                        reply.result_class.code
+                        for reply in latest_approved_replies(assignments).values()
+                    ).items()
+                )
             ),
+            # One per proposal: the verdict of its latest round.
             "satisfaction": dict(
-                Feedback.objects.filter(proposal__session__year=year)
-                .values_list("result")
-                .annotate(total=Count("pk"))
-                .order_by("result")
+                sorted(
+                    Counter(
+                        dict(
+                            Feedback.objects.filter(proposal__session__year=year)
+                            .order_by("proposal_id", "round")
+                            .values_list("proposal_id", "result")
+                        ).values()
+                    ).items()
+                )
             ),
         },
         "activities": {
@@ -123,7 +136,9 @@ def _member_counts(year: int) -> dict[int, Counter]:
     }
     plenary = (
         Participation.objects.filter(
-            activity__starts_on__year=year, activity__kind__is_plenary=True
+            activity__starts_on__year=year,
+            activity__kind__is_plenary=True,
+            activity__status=ActivityStatus.DONE,
         )
         .values_list("member_id", "attendance")
         .annotate(total=Count("pk"))
@@ -161,6 +176,7 @@ def _member_counts(year: int) -> dict[int, Counter]:
         counts[member_id][DutyItem.PROPOSAL_KEY] += key
     cosigned = (
         CoSigner.objects.filter(proposal__session__year=year, status="confirmed")
+        .exclude(proposal__status__in=(ProposalStatus.DRAFT, ProposalStatus.WITHDRAWN))
         .values_list("member_id")
         .annotate(total=Count("pk"))
         .order_by()
@@ -211,7 +227,8 @@ def member_scorecards(year: int, members=None) -> list[DutyScorecard]:
                 continue
             points = rule.points * count
             if rule.cap is not None:
-                points = min(points, rule.cap) if points >= 0 else max(points, -rule.cap)
+                cap = abs(rule.cap)  # a cap bounds penalties as it bounds credits
+                points = min(points, cap) if points >= 0 else max(points, -cap)
             card.lines.append(DutyLine(item, str(labels[item]), count, points))
             card.total += points
         card.grade = next((g.name for g in grades if card.total >= g.min_points), "")

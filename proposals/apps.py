@@ -46,6 +46,8 @@ class ProposalsConfig(AppConfig):
             **dict.fromkeys(RECORDS, ("view",)),
             "proposal": ("view", "add", "change"),
         },
+        # To link the activities they record to the proposals those produced or supervised.
+        Role.COMMITTEE_STAFF: {"proposal": ("view",)},
         Role.LEADER: dict.fromkeys(TABLES + RECORDS, ("view",)),
         Role.AUDITOR: dict.fromkeys(TABLES + RECORDS, ("view",)),
     }

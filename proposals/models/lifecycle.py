@@ -73,7 +73,8 @@ class ProposalQuerySet(models.QuerySet):
         assignments' proposals for a unit user; own and co-signed ones for a member."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.is_superuser or user.has_role(*READ_ALL_ROLES):
+        if user.is_superuser or user.has_role(*READ_ALL_ROLES, Role.COMMITTEE_STAFF):
+            # Committee staff read proposals (not their handling) to link activities to them.
             return self
         scope = Q(pk__in=[])
         if user.has_role(Role.HANDLING_UNIT) and user.handling_unit_id:

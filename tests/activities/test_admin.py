@@ -80,3 +80,53 @@ def test_unit_users_and_members_cannot_open_the_figures(client, unit_a_user):
     client.force_login(unit_a_user)
     response = client.get(reverse("admin:activities_yearly_figures"))
     assert response.status_code == 302  # the admin sends non-staff users to its sign-in
+
+
+def test_a_report_is_adopted_into_a_bulletin_from_the_admin(client, committee_staff):
+    from django.utils import timezone
+
+    from activities.models import Bulletin
+
+    year = timezone.localdate().year
+    bulletin = Bulletin.objects.create(year=year, number=3, issued_on=datetime.date(year, 1, 5))
+    report = OpinionReport.objects.create(title="信息", received_on=datetime.date(year, 1, 2))
+    client.force_login(committee_staff)
+    url = reverse("admin:activities_opinionreport_step", args=[report.pk, "adopt"])
+    response = client.post(url, {"bulletin": bulletin.pk})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert (report.status, report.bulletin, report.decided_by) == (
+        "adopted",
+        bulletin,
+        committee_staff,
+    )
+
+
+def test_committee_staff_find_proposals_to_link_to_an_activity(client, committee_staff, walk):
+    walk.to("accepted")
+    client.force_login(committee_staff)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "activities",
+            "model_name": "activity",
+            "field_name": "produced_proposals",
+            "term": "关于",
+        },
+    )
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 1
+
+
+def test_a_planned_activity_is_marked_done_through_its_step(client, committee_staff):
+    kind = ActivityKind.objects.create(name="视察")
+    activity = Activity.objects.create(
+        kind=kind, title="计划视察", starts_on=datetime.date(2020, 9, 1), status="planned"
+    )
+    client.force_login(committee_staff)
+    client.post(
+        reverse("admin:activities_activity_step", args=[activity.pk, "mark-done"]),
+        {"report_title": "视察报告", "report_text": "……"},
+    )
+    activity.refresh_from_db()
+    assert (activity.status, activity.report_title) == ("done", "视察报告")

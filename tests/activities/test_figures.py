@@ -18,6 +18,7 @@ from activities.models import (
     Participation,
 )
 from activities.selectors import member_scorecards, midyear_reminders, yearly_figures
+from proposals import services as proposal_services
 from proposals.choices import ProposalStatus
 from tests.factories import MemberFactory
 
@@ -56,9 +57,11 @@ def year_of_work(walk, member_user):
         report = OpinionReport.objects.create(title=f"信息{n}", received_on=D(2020, 2, 1 + n))
         report.members.add(me)
         reports.append(report)
-    services.report_adopt(report=reports[0], bulletin=bulletin)
-    services.report_adopt(report=reports[1], bulletin=bulletin)
-    services.report_send_upward(report=reports[0], level="region", reported_on=D(2020, 3, 5))
+    services.report_adopt(report=reports[0], by=None, bulletin=bulletin)
+    services.report_adopt(report=reports[1], by=None, bulletin=bulletin)
+    services.report_send_upward(
+        report=reports[0], by=None, level="region", reported_on=D(2020, 3, 5)
+    )
     Instruction.objects.create(report=reports[0], leader="市长", level="city", date=D(2020, 3, 9))
     OpinionReport.objects.create(title="上一年", received_on=D(2019, 12, 30))
     DutyRule.objects.create(item=DutyItem.PLENARY_PRESENT, points=10)
@@ -128,3 +131,46 @@ def test_scorecards_cost_a_fixed_number_of_queries(year_of_work, django_assert_n
     with django_assert_num_queries(9):
         cards = member_scorecards(2020)
         [(card.member.sector, card.total) for card in cards]
+
+
+def test_a_cap_bounds_penalties_and_planned_plenaries_do_not_count(walk, member_user):
+    me = member_user.member
+    plenary = ActivityKind.objects.create(name="全体会议", is_plenary=True)
+    for n, status in enumerate(["done", "done", "done", "planned"]):
+        meeting = Activity.objects.create(
+            kind=plenary, title=f"会议{n}", starts_on=D(2020, 3, 1 + n), status=status
+        )
+        Participation.objects.create(activity=meeting, member=me, attendance=Attendance.ABSENT)
+    DutyRule.objects.create(item=DutyItem.PLENARY_ABSENT, points=-10, cap=20)
+    (card,) = member_scorecards(2020, members=[me])
+    assert [(line.count, line.points) for line in card.lines] == [(3, Decimal(-20))]
+
+
+def test_co_signing_a_withdrawn_proposal_scores_nothing(walk, member_user):
+    from proposals.models import CoSigner
+
+    proposal = walk.to(S.WITHDRAWN)
+    CoSigner.objects.create(proposal=proposal, member=member_user.member, status="confirmed")
+    DutyRule.objects.create(item=DutyItem.PROPOSAL_COSIGNED, points=3)
+    (card,) = member_scorecards(2020, members=[member_user.member])
+    assert card.lines == []
+
+
+def test_replies_and_feedback_count_once_per_unit_and_proposal(walk):
+    proposal = walk.to(S.REPLIED)
+    proposal_services.proposal_give_feedback(
+        proposal=proposal, by=walk.office, attitude="satisfied", result="unsatisfied"
+    )
+    walk.reply_and_approve(walk.lead(proposal), "A")  # handled again: a second reply
+    proposal_services.proposal_give_feedback(
+        proposal=proposal, by=walk.office, attitude="satisfied", result="satisfied"
+    )
+    figures = yearly_figures(2020)["proposals"]
+    assert figures["replies_by_class"] == {"A": 1}
+    assert figures["satisfaction"] == {"satisfied": 1}
+
+
+def test_a_withdrawn_proposal_is_not_counted_as_accepted(walk):
+    proposal = walk.to(S.ACCEPTED)
+    proposal_services.proposal_withdraw(proposal=proposal, by=walk.office)
+    assert yearly_figures(2020)["proposals"]["accepted"] == 0

@@ -29,23 +29,41 @@ def test_attendance_is_counted_per_member():
     assert present == {"甲": 2, "乙": 0}
 
 
-def test_a_report_is_adopted_into_a_bulletin_and_sent_upward():
+def test_a_report_is_adopted_into_a_bulletin_and_sent_upward(committee_staff):
     bulletin = Bulletin.objects.create(year=2020, number=12, issued_on=DAY)
     report = OpinionReport.objects.create(title="关于……的建议", received_on=DAY)
-    report = services.report_adopt(report=report, bulletin=bulletin)
+    report = services.report_adopt(report=report, by=committee_staff, bulletin=bulletin)
     assert (report.status, report.bulletin) == (ReportStatus.ADOPTED, bulletin)
     assert str(bulletin) == "《呼和浩特市社情民意》2020年第12期"
     upward = services.report_send_upward(
-        report=report, level="region", reported_on=DAY + datetime.timedelta(days=3), adopted=True
+        report=report,
+        by=committee_staff,
+        level="region",
+        reported_on=DAY + datetime.timedelta(days=3),
+        adopted=True,
     )
     assert list(report.upward.all()) == [upward]
+    assert (report.decided_by, upward.recorded_by) == (committee_staff, committee_staff)
     with pytest.raises(IllegalTransition):
-        services.report_adopt(report=report)
+        services.report_adopt(report=report, by=committee_staff)
 
 
-def test_a_report_not_adopted_is_not_sent_upward():
+def test_a_report_not_adopted_is_not_sent_upward(committee_staff):
     report = OpinionReport.objects.create(title="x", received_on=DAY)
-    services.report_decline(report=report)
+    services.report_decline(report=report, by=committee_staff)
     with pytest.raises(IllegalTransition):
-        services.report_send_upward(report=report, level="region", reported_on=DAY)
+        services.report_send_upward(
+            report=report, by=committee_staff, level="region", reported_on=DAY
+        )
     assert not report.upward.exists()
+
+
+def test_only_those_who_record_this_work_take_its_steps(auditor, office):
+    from proposals.errors import NotAllowed
+
+    report = OpinionReport.objects.create(title="x", received_on=DAY)
+    for user in (auditor, office):
+        with pytest.raises(NotAllowed):
+            services.report_adopt(report=report, by=user)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RECEIVED
