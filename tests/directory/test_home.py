@@ -37,8 +37,8 @@ def test_the_home_page_reads_a_fixed_number_of_queries(client, office, django_as
     load_seeds()
     client.force_login(office)
     # session, user, groups (roles), member link, current session, seven directory counts,
-    # units by kind.
-    with django_assert_num_queries(13):
+    # units by kind, and the user's and groups' permissions for the links.
+    with django_assert_num_queries(15):
         client.get(reverse("home"))
 
 
@@ -47,3 +47,18 @@ def test_english_is_available(client, office):
     page = client.get(reverse("home"), headers={"accept-language": "en"}).content.decode()
     assert "Welcome" in page
     assert "Proposal office" in page
+
+
+def test_each_staff_role_finds_its_work_from_the_home_page(client, office, committee_staff, leader):
+    client.force_login(office)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("admin:proposals_proposal_scorecards") in page
+    client.force_login(committee_staff)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("admin:activities_opinionreport_changelist") in page
+    assert reverse("admin:proposals_proposal_scorecards") not in page
+    client.force_login(leader)
+    assert (
+        reverse("admin:proposals_supervision_changelist")
+        in client.get(reverse("home")).content.decode()
+    )
