@@ -24,7 +24,7 @@ from activities.models import (
 from hcppcc.directory.models import Member
 from proposals.choices import ACCEPTED_STATES, AwardKind, ProposalStatus
 from proposals.models import Assignment, Award, CoSigner, Feedback, Proposal, Supervision
-from proposals.services.lookback import latest_approved_replies
+from proposals.selectors import latest_approved_replies
 
 # The bulletin the summary counts: 《呼和浩特市社情民意》.
 BULLETIN_SERIES = "呼和浩特市社情民意"

@@ -65,6 +65,16 @@ class UnitScorecard:
         return statistics.median(self.days_to_reply) if self.days_to_reply else None
 
 
+def latest_approved_replies(assignments) -> dict[int, Reply]:
+    """The latest approved reply of each assignment in ``assignments``, in one query."""
+    replies = (
+        Reply.objects.filter(assignment__in=assignments, status=ReplyStatus.APPROVED)
+        .select_related("result_class", "assignment")
+        .order_by("assignment_id", "round", "pk")
+    )
+    return {reply.assignment_id: reply for reply in replies}  # the last one wins
+
+
 def reclassified_codes(assignments) -> dict[int, str]:
     """For assignments a look-back review reclassified, the latest class they were given."""
     rows = (

@@ -16,7 +16,6 @@ from proposals.choices import (
     LookBackDecision,
     ProposalAction,
     ProposalStatus,
-    ReplyStatus,
 )
 from proposals.choices import AssignmentAction as AA
 from proposals.errors import IllegalTransition
@@ -24,12 +23,11 @@ from proposals.models import (
     Assignment,
     LookBackCampaign,
     LookBackItem,
-    Reply,
     ResultClass,
     Transition,
 )
 from proposals.rules import rules
-from proposals.selectors import reclassified_codes
+from proposals.selectors import latest_approved_replies, reclassified_codes
 from proposals.services.lifecycle import (
     _lock_assignment,
     _lock_proposal,
@@ -38,16 +36,6 @@ from proposals.services.lifecycle import (
     _now,
     log_event,
 )
-
-
-def latest_approved_replies(assignments) -> dict[int, Reply]:
-    """The latest approved reply of each assignment in ``assignments``, in one query."""
-    replies = (
-        Reply.objects.filter(assignment__in=assignments, status=ReplyStatus.APPROVED)
-        .select_related("result_class", "assignment")
-        .order_by("assignment_id", "round", "pk")
-    )
-    return {reply.assignment_id: reply for reply in replies}  # the last one wins
 
 
 @transaction.atomic
