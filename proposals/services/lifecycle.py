@@ -421,6 +421,30 @@ def _complete_cosigning(proposal: Proposal, *, by: User | None, at: datetime.dat
 # --- review --------------------------------------------------------------------------------
 
 
+def _conclude_review(
+    proposal: Proposal,
+    action: str,
+    to: str,
+    *,
+    by: User | None,
+    at: datetime.datetime | None,
+    note: str,
+    fields: Sequence[str],
+) -> Proposal:
+    """Record a review outcome: its note for the proposer, when, and the new status."""
+    proposal.review_note = note
+    proposal.reviewed_at = _now(at)
+    return _move_proposal(
+        proposal,
+        action,
+        to,
+        by=by,
+        at=at,
+        note=note,
+        fields=[*fields, "review_note", "reviewed_at"],
+    )
+
+
 @transaction.atomic
 def proposal_accept(
     *,
@@ -439,16 +463,14 @@ def proposal_accept(
     if proposal.category_id is None:
         raise _validation("category", _("Choose a category before accepting."))
     proposal.case_number = _next_number(proposal.session, "case_number")
-    proposal.reviewed_at = _now(at)
-    proposal.review_note = note
-    return _move_proposal(
+    return _conclude_review(
         proposal,
         PA.ACCEPT,
         ProposalStatus.ACCEPTED,
         by=by,
         at=at,
         note=note,
-        fields=["category", "case_number", "reviewed_at", "review_note"],
+        fields=["category", "case_number"],
     )
 
 
@@ -468,16 +490,14 @@ def proposal_reject(
     if reason is None or not reason.is_active:
         raise _validation("rejection_reason", _("Choose an active reason."))
     proposal.rejection_reason = reason
-    proposal.review_note = note
-    proposal.reviewed_at = _now(at)
-    return _move_proposal(
+    return _conclude_review(
         proposal,
         PA.REJECT,
         ProposalStatus.NOT_ACCEPTED,
         by=by,
         at=at,
         note=note,
-        fields=["rejection_reason", "review_note", "reviewed_at"],
+        fields=["rejection_reason"],
     )
 
 
@@ -504,8 +524,6 @@ def proposal_merge(
     proposal, host = locked[proposal.pk], locked[host.pk]
     policies.require(by, PA.MERGE, proposal)
     _check_proposal(proposal, PA.MERGE)
-    if host.pk == proposal.pk:
-        raise _validation("merged_into", _("A proposal cannot be merged into itself."))
     if host.session_id != proposal.session_id:
         raise _validation("merged_into", _("The host proposal must be of the same session."))
     if host.status not in MERGE_HOST_STATES:
@@ -513,16 +531,8 @@ def proposal_merge(
             "merged_into", _("The host proposal must be accepted and not yet closed.")
         )
     proposal.merged_into = host
-    proposal.review_note = note
-    proposal.reviewed_at = _now(at)
-    return _move_proposal(
-        proposal,
-        PA.MERGE,
-        ProposalStatus.MERGED,
-        by=by,
-        at=at,
-        note=note,
-        fields=["merged_into", "review_note", "reviewed_at"],
+    return _conclude_review(
+        proposal, PA.MERGE, ProposalStatus.MERGED, by=by, at=at, note=note, fields=["merged_into"]
     )
 
 
@@ -542,16 +552,14 @@ def proposal_convert(
     if conversion not in Conversion.values:
         raise _validation("conversion", _("Choose what the proposal becomes."))
     proposal.conversion = conversion
-    proposal.review_note = note
-    proposal.reviewed_at = _now(at)
-    return _move_proposal(
+    return _conclude_review(
         proposal,
         PA.CONVERT,
         ProposalStatus.CONVERTED,
         by=by,
         at=at,
         note=note,
-        fields=["conversion", "review_note", "reviewed_at"],
+        fields=["conversion"],
     )
 
 
