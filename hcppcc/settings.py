@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "hcppcc.directory",
@@ -198,7 +199,10 @@ DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "hcppcc@localhost")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
     ],
+    "DEFAULT_PAGINATION_CLASS": "hcppcc.api_support.Pagination",
+    "EXCEPTION_HANDLER": "hcppcc.api_support.exception_handler",
     # Deny by default, exactly as the pages do.
     "DEFAULT_PERMISSION_CLASSES": ["hcppcc.directory.permissions.HasRole"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -209,6 +213,14 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Proposal tracking for a municipal CPPCC committee.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema describes a staff API: it is served to signed-in staff, like the rest.
+    "SERVE_PERMISSIONS": ["hcppcc.directory.permissions.HasRole"],
+    # Several models have a "status"; name each choice set after its own enum.
+    "ENUM_NAME_OVERRIDES": {
+        "ProposalStatusEnum": "proposals.choices.ProposalStatus",
+        "AssignmentStatusEnum": "proposals.choices.AssignmentStatus",
+        "ReplyStatusEnum": "proposals.choices.ReplyStatus",
+    },
 }
 
 # --- Security -------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
 
 from hcppcc.directory import views as directory_views
 from hcppcc.directory.forms import SignInForm
@@ -32,4 +33,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("hcppcc.api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

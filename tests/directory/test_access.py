@@ -12,9 +12,10 @@ from django.apps import apps
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
-# Views that must answer anonymous visitors: signing in (ours and the admin's), signing out.
+# Views that must answer anonymous visitors: signing in (ours and the admin's), signing out,
+# and the API's token endpoint (which wants a username and password).
 SIGN_IN_URL_NAMES = {"login", "admin:login"}
-PUBLIC_URL_NAMES = SIGN_IN_URL_NAMES | {"logout"}
+PUBLIC_URL_NAMES = SIGN_IN_URL_NAMES | {"logout", "api-token"}
 # Values tried for each URL argument until the URL reverses.
 ARGUMENT_SAMPLES = ("1", "directory", "member", "x")
 
@@ -35,7 +36,11 @@ def sample_url(name: str, pattern: URLPattern) -> str | None:
     else:
         arguments = list(pattern.pattern.regex.groupindex)
     app_labels = [config.label for config in apps.get_app_configs()]
-    for values in itertools.product(*[ARGUMENT_SAMPLES + tuple(app_labels)] * len(arguments)):
+    choices = [
+        ("json",) if argument == "format" else ARGUMENT_SAMPLES + tuple(app_labels)
+        for argument in arguments
+    ]
+    for values in itertools.product(*choices):
         try:
             return reverse(name, kwargs=dict(zip(arguments, values, strict=True)))
         except NoReverseMatch:
@@ -78,6 +83,10 @@ def test_the_url_list_is_complete_enough_to_mean_something():
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_anonymous_users_are_redirected_to_login(client, name, url, method):
     response = getattr(client, method)(url)
+    if url.startswith("/api/"):
+        # The API answers rather than redirects: nobody signed in, nothing served.
+        assert response.status_code in (401, 403), f"{name} {url} answered {response.status_code}"
+        return
     assert response.status_code == 302, f"{name} {url} answered {response.status_code}"
     # The admin sends some of its own pages to its own sign-in page; both are sign-ins.
     sign_in_pages = (reverse("login") + "?next=", reverse("admin:login") + "?next=")
@@ -98,6 +107,7 @@ def test_a_signed_in_user_without_a_role_is_refused_everywhere(client, no_role_u
     for name, url in PROTECTED:
         response = client.get(url)
         assert response.status_code == 403, f"{name} {url} answered {response.status_code}"
+    assert client.get("/api/v1/proposals/").status_code == 403
     assert "没有角色" in client.get(reverse("home")).content.decode()
 
 

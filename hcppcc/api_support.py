@@ -1,0 +1,32 @@
+"""Support for the REST API that DRF's settings import: pagination and errors.
+
+Errors: 400 with field errors for bad input; 404 for records outside the caller's scope
+(their querysets never contain them); 409 with the clerk's message for a workflow step the
+record's state does not allow; 403 for a step the caller's role may not take on a record
+they can see. Never a 500 for a workflow problem.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from proposals.errors import NotAllowed, WorkflowError
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def exception_handler(error, context):
+    if isinstance(error, NotAllowed):
+        return Response({"detail": error.message}, status=status.HTTP_403_FORBIDDEN)
+    if isinstance(error, WorkflowError):
+        return Response({"detail": error.message}, status=status.HTTP_409_CONFLICT)
+    if isinstance(error, DjangoValidationError):
+        detail = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
+        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    return drf_exception_handler(error, context)

@@ -1,0 +1,74 @@
+"""One FilterSet per model, for the API (and, later, the staff pages)."""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from proposals.choices import AssignmentRole, AssignmentStatus, ProposalStatus, ProposerKind
+from proposals.models import Assignment, Feedback, Proposal, Reply
+
+
+class ProposalFilterSet(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=ProposalStatus.choices)
+    kind = django_filters.ChoiceFilter(field_name="proposer_kind", choices=ProposerKind.choices)
+    key = django_filters.BooleanFilter(field_name="is_key")
+    unit = django_filters.NumberFilter(method="filter_unit", label=_("handling unit"))
+    proposer = django_filters.NumberFilter(field_name="lead_member", label=_("lead proposer"))
+    result_class = django_filters.CharFilter(method="filter_result_class", label=_("result class"))
+    satisfaction = django_filters.CharFilter(method="filter_satisfaction", label=_("feedback"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
+    submitted_after = django_filters.DateFilter(field_name="submitted_at", lookup_expr="date__gte")
+    submitted_before = django_filters.DateFilter(field_name="submitted_at", lookup_expr="date__lte")
+    q = django_filters.CharFilter(method="filter_text", label=_("text"))
+    ordering = django_filters.OrderingFilter(
+        fields=("case_number", "registration_number", "submitted_at", "updated_at", "title")
+    )
+
+    class Meta:
+        model = Proposal
+        fields = ("session", "category")
+
+    def filter_unit(self, queryset, name, value):
+        held = Assignment.objects.filter(proposal=OuterRef("pk"), unit_id=value).exclude(
+            status=AssignmentStatus.RETURNED
+        )
+        return queryset.filter(Exists(held))
+
+    def filter_result_class(self, queryset, name, value):
+        replies = Reply.objects.filter(
+            assignment__proposal=OuterRef("pk"), status="approved", result_class__code=value
+        )
+        return queryset.filter(Exists(replies))
+
+    def filter_satisfaction(self, queryset, name, value):
+        return queryset.filter(
+            Exists(Feedback.objects.filter(proposal=OuterRef("pk"), result=value))
+        )
+
+    def filter_overdue(self, queryset, name, value):
+        late = Assignment.objects.overdue(timezone.localdate()).filter(proposal=OuterRef("pk"))
+        return queryset.filter(Exists(late)) if value else queryset.exclude(Exists(late))
+
+    def filter_text(self, queryset, name, value):
+        # A plain substring search for now; PostgreSQL full-text search comes with issue 9.
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(situation__icontains=value)
+            | Q(suggestions__icontains=value)
+        )
+
+
+class AssignmentFilterSet(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=AssignmentStatus.choices)
+    role = django_filters.ChoiceFilter(choices=AssignmentRole.choices)
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
+    due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte")
+
+    class Meta:
+        model = Assignment
+        fields = ("unit", "proposal", "proposal__session")
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Assignment.objects.overdue(timezone.localdate()).values("pk")
+        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)

@@ -1,0 +1,170 @@
+"""The REST API v1 (first part): scoped reads, workflow steps, the error contract."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from hcppcc.api import router
+from proposals.choices import ProposalStatus
+from tests.proposals.conftest import refreshed
+
+pytestmark = pytest.mark.django_db
+S = ProposalStatus
+LIST_URLS = sorted(f"/api/v1/{prefix}/" for prefix, _viewset, _basename in router.registry)
+
+
+def api(user=None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+@pytest.mark.parametrize("url", LIST_URLS)
+def test_anonymous_callers_get_nothing(url):
+    assert api().get(url).status_code in (401, 403)
+
+
+@pytest.mark.parametrize("url", LIST_URLS)
+def test_every_role_reads_every_list_within_its_scope(url, persona):
+    assert api(persona).get(url).status_code == 200
+
+
+def test_a_signed_in_user_without_a_role_gets_nothing(no_role_user):
+    for url in LIST_URLS:
+        assert api(no_role_user).get(url).status_code == 403
+
+
+def test_token_sign_in(office):
+    office.set_password("correct-horse-battery-staple")
+    office.save()
+    response = api().post(
+        "/api/v1/auth/token/",
+        {"username": "office", "password": "correct-horse-battery-staple"},
+        format="json",
+    )
+    assert response.status_code == 200
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    assert client.get("/api/v1/proposals/").status_code == 200
+
+
+def test_a_unit_sees_only_its_own_assignments_and_others_are_404(walk, unit_b_user, unit_c):
+    from proposals import services
+    from proposals.choices import AssignmentRole
+
+    mine = walk.to(S.ASSIGNED)  # unit B joins this one
+    other = walk.to(S.ACCEPTED)
+    services.proposal_assign(
+        proposal=other,
+        by=walk.office,
+        units=[services.UnitAssignment(unit_c, AssignmentRole.LEAD)],
+    )
+    client = api(unit_b_user)
+    listed = client.get("/api/v1/assignments/").json()["results"]
+    assert {row["proposal"] for row in listed} == {mine.pk}
+    foreign = other.assignments.get()
+    assert client.get(f"/api/v1/assignments/{foreign.pk}/").status_code == 404
+    assert client.post(f"/api/v1/assignments/{foreign.pk}/acknowledge/").status_code == 404
+    assert client.get(f"/api/v1/proposals/{other.pk}/").status_code == 404
+    assert refreshed(foreign).status == "assigned"
+
+
+def test_a_proposal_walks_its_whole_life_through_the_api(walk, office, unit_a_user, member_user):
+    proposal = walk.draft()
+    desk, unit, member = api(office), api(unit_a_user), api(member_user)
+    base = f"/api/v1/proposals/{proposal.pk}"
+
+    assert desk.post(f"{base}/submit/").json()["status"] == "submitted"
+    accepted = desk.post(f"{base}/accept/", {"category": walk.ref["category"].pk}, format="json")
+    assert (accepted.json()["status"], accepted.json()["number"]) == ("accepted", "第0001号")
+    assigned = desk.post(
+        f"{base}/assign/",
+        {"units": [{"unit": walk.unit_a.pk, "role": "lead"}], "note": ""},
+        format="json",
+    )
+    assert assigned.status_code == 200, assigned.json()
+    assert assigned.json()["status"] == "assigned"
+    lead = walk.lead(proposal)
+
+    assert unit.post(f"/api/v1/assignments/{lead.pk}/acknowledge/").json()["status"] == (
+        "acknowledged"
+    )
+    replied = unit.post(
+        f"/api/v1/assignments/{lead.pk}/submit-reply/",
+        {
+            "result_class": walk.ref["A"].pk,
+            "text": "已采纳。",
+            "signer": "局长",
+            "reply_date": "2020-01-01",
+        },
+        format="json",
+    )
+    assert replied.json()["status"] == "reply_submitted"
+    reply = lead.replies.get()
+    assert (
+        desk.post(f"/api/v1/replies/{reply.pk}/approve/", {"note": ""}, format="json").json()[
+            "status"
+        ]
+        == "approved"
+    )
+    assert refreshed(proposal).status == S.REPLIED
+    closed = member.post(
+        f"{base}/feedback/",
+        {"attitude": "satisfied", "result": "satisfied", "comment": ""},
+        format="json",
+    )
+    assert closed.json()["status"] == "closed"
+
+
+def test_the_error_contract(walk, office, unit_a_user):
+    proposal = walk.to(S.CLOSED)
+    desk = api(office)
+    illegal = desk.post(f"/api/v1/proposals/{proposal.pk}/withdraw/", {"note": ""}, format="json")
+    assert illegal.status_code == 409
+    submitted = walk.to(S.SUBMITTED)
+    bad = desk.post(f"/api/v1/proposals/{submitted.pk}/reject/", {"note": "x"}, format="json")
+    assert bad.status_code == 400
+    assert "reason" in bad.json()
+    refused = api(unit_a_user).post(
+        f"/api/v1/assignments/{walk.lead(walk.to(S.ASSIGNED)).pk}/submit-reply/", {}, format="json"
+    )
+    assert refused.status_code == 409  # not acknowledged yet: the step is not possible
+    assert desk.post(f"/api/v1/proposals/{submitted.pk}/no-such-step/").status_code == 404
+    assert refreshed(submitted).status == S.SUBMITTED
+
+
+def test_proposal_filters(walk, office):
+    walk.to(S.HANDLING)
+    walk.to(S.SUBMITTED)
+    desk = api(office)
+    assert desk.get("/api/v1/proposals/", {"status": "submitted"}).json()["count"] == 1
+    assert (
+        desk.get("/api/v1/proposals/", {"status": ["submitted", "handling"]}).json()["count"] == 2
+    )
+    assert desk.get("/api/v1/proposals/", {"unit": walk.unit_a.pk}).json()["count"] == 1
+    assert desk.get("/api/v1/proposals/", {"q": "第2件"}).json()["count"] == 1
+    assert desk.get("/api/v1/proposals/", {"status": "bogus"}).status_code == 400
+
+
+@pytest.mark.parametrize("url", ["/api/v1/proposals/", "/api/v1/assignments/", "/api/v1/members/"])
+@pytest.mark.parametrize("page_size", [1, 100])
+def test_list_endpoints_read_a_fixed_number_of_queries(
+    walk, office, url, page_size, django_assert_num_queries
+):
+    for _ in range(3):
+        walk.to(S.HANDLING)
+    client = api(office)  # an authenticated user whose roles are already read
+    with django_assert_num_queries(QUERIES[url]):
+        response = client.get(url, {"page_size": page_size})
+    assert response.status_code == 200
+
+
+# count + page, plus one prefetch for assignments of proposals and committees of members:
+# the same for one row a page as for a hundred.
+QUERIES = {"/api/v1/proposals/": 3, "/api/v1/assignments/": 2, "/api/v1/members/": 3}
+
+
+def test_the_schema_is_served_to_staff(office):
+    response = api(office).get("/api/schema/")
+    assert response.status_code == 200
+    assert b"/api/v1/proposals/{id}/{step}/" in response.content
