@@ -5,6 +5,7 @@ from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from activities.api import views as activities
 from hcppcc.directory.api import views as directory
 from proposals.api import views as proposals
 
@@ -18,8 +19,29 @@ router.register("units", directory.UnitViewSet, basename="unit")
 router.register("proposals", proposals.ProposalViewSet, basename="proposal")
 router.register("assignments", proposals.AssignmentViewSet, basename="assignment")
 router.register("replies", proposals.ReplyViewSet, basename="reply")
+router.register("feedback", proposals.FeedbackViewSet, basename="feedback")
+router.register("return-requests", proposals.ReturnRequestViewSet, basename="returnrequest")
+router.register(
+    "extension-requests", proposals.ExtensionRequestViewSet, basename="extensionrequest"
+)
+router.register("key-nominations", proposals.KeyNominationViewSet, basename="keynomination")
+router.register("supervisions", proposals.SupervisionViewSet, basename="supervision")
+router.register(
+    "lookback-campaigns", proposals.LookBackCampaignViewSet, basename="lookbackcampaign"
+)
+router.register("lookback-items", proposals.LookBackItemViewSet, basename="lookbackitem")
+router.register("activities", activities.ActivityViewSet, basename="activity")
+router.register("opinion-reports", activities.OpinionReportViewSet, basename="opinionreport")
+router.register("bulletins", activities.BulletinViewSet, basename="bulletin")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
+    path("stats/yearly/", activities.YearlyFiguresView.as_view(), name="api-stats-yearly"),
+    path("stats/units/", activities.UnitScorecardsView.as_view(), name="api-stats-units"),
+    path(
+        "members/<int:pk>/scorecard/",
+        activities.MemberScorecardView.as_view(),
+        name="api-member-scorecard",
+    ),
     path("", include(router.urls)),
 ]

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "hcppcc.directory",
     "proposals",
     "activities",
@@ -213,6 +214,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Proposal tracking for a municipal CPPCC committee.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # The schema describes a staff API: it is served to signed-in staff, like the rest.
     "SERVE_PERMISSIONS": ["hcppcc.directory.permissions.HasRole"],
     # Several models have a "status"; name each choice set after its own enum.
@@ -220,6 +224,9 @@ SPECTACULAR_SETTINGS = {
         "ProposalStatusEnum": "proposals.choices.ProposalStatus",
         "AssignmentStatusEnum": "proposals.choices.AssignmentStatus",
         "ReplyStatusEnum": "proposals.choices.ReplyStatus",
+        "SatisfactionEnum": "proposals.choices.Satisfaction",
+        "RequestDecisionEnum": "proposals.choices.RequestDecision",
+        "LookBackDecisionEnum": "proposals.choices.LookBackDecision",
     },
 }
 

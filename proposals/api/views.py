@@ -11,7 +11,19 @@ from rest_framework.response import Response
 from proposals import workflow
 from proposals.errors import IllegalTransition
 from proposals.filtersets import AssignmentFilterSet, ProposalFilterSet
-from proposals.models import Assignment, Proposal, Reply
+from proposals.models import (
+    Assignment,
+    ExtensionRequest,
+    Feedback,
+    KeyNomination,
+    LookBackCampaign,
+    LookBackItem,
+    Proposal,
+    Reply,
+    ReturnRequest,
+    Supervision,
+)
+from proposals.models.lifecycle import READ_ALL_ROLES
 
 
 class AssignmentBriefSerializer(serializers.ModelSerializer):
@@ -183,3 +195,183 @@ class ReplyViewSet(WorkflowViewSet):
             .select_related("result_class")
             .order_by("-id")
         )
+
+
+class FeedbackSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Feedback
+        fields = ("id", "proposal", "round", "attitude", "result", "comment", "created_at")
+        read_only_fields = fields
+
+
+class FeedbackViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = FeedbackSerializer
+    filterset_fields = ("proposal", "round", "result")
+
+    def get_queryset(self):
+        visible = Proposal.objects.visible_to(self.request.user)
+        return Feedback.objects.filter(proposal__in=visible).order_by("-id")
+
+
+class RequestSerializer(serializers.ModelSerializer):
+    class Meta:
+        fields = (
+            "id",
+            "assignment",
+            "reason",
+            "decision",
+            "decision_note",
+            "decided_at",
+            "created_at",
+        )
+        read_only_fields = fields
+
+
+class ReturnRequestSerializer(RequestSerializer):
+    class Meta(RequestSerializer.Meta):
+        model = ReturnRequest
+        fields = (*RequestSerializer.Meta.fields, "suggested_unit")
+        read_only_fields = fields
+
+
+class ExtensionRequestSerializer(RequestSerializer):
+    class Meta(RequestSerializer.Meta):
+        model = ExtensionRequest
+        fields = (*RequestSerializer.Meta.fields, "days")
+        read_only_fields = fields
+
+
+class AssignmentScopedViewSet(WorkflowViewSet):
+    """Records hanging off an assignment, seen by whoever may see the assignment."""
+
+    model = None
+    filterset_fields = ("assignment", "decision")
+
+    def get_queryset(self):
+        visible = Assignment.objects.visible_to(self.request.user)
+        return self.model.objects.filter(assignment__in=visible).order_by("-id")
+
+
+class ReturnRequestViewSet(AssignmentScopedViewSet):
+    model = ReturnRequest
+    serializer_class = ReturnRequestSerializer
+    steps = workflow.RETURN_REQUEST_STEPS
+
+
+class ExtensionRequestViewSet(AssignmentScopedViewSet):
+    model = ExtensionRequest
+    serializer_class = ExtensionRequestSerializer
+    steps = workflow.EXTENSION_REQUEST_STEPS
+
+
+class KeyNominationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = KeyNomination
+        fields = (
+            "id",
+            "proposal",
+            "nominated_by",
+            "organization",
+            "committee",
+            "nominated_on",
+            "reason",
+            "decision",
+            "decided_on",
+            "decision_note",
+        )
+        read_only_fields = fields
+
+
+class KeyNominationViewSet(WorkflowViewSet):
+    serializer_class = KeyNominationSerializer
+    filterset_fields = ("proposal", "decision")
+    steps = workflow.KEY_NOMINATION_STEPS
+
+    def get_queryset(self):
+        visible = Proposal.objects.visible_to(self.request.user)
+        return KeyNomination.objects.filter(proposal__in=visible).order_by("-id")
+
+
+class SupervisionSerializer(serializers.ModelSerializer):
+    leaders = serializers.StringRelatedField(many=True)
+    events = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Supervision
+        fields = ("id", "proposal", "leaders", "committee", "plan", "status", "report", "events")
+        read_only_fields = fields
+
+    def get_events(self, supervision) -> list[dict]:
+        return [
+            {"date": e.date, "method": e.method, "place": e.place, "participants": e.participants}
+            for e in supervision.events.all()
+        ]
+
+
+class SupervisionViewSet(WorkflowViewSet):
+    serializer_class = SupervisionSerializer
+    filterset_fields = ("status", "committee")
+    steps = workflow.SUPERVISION_STEPS
+
+    def get_queryset(self):
+        visible = Proposal.objects.visible_to(self.request.user)
+        return (
+            Supervision.objects.filter(proposal__in=visible)
+            .prefetch_related("leaders", "events")
+            .order_by("-id")
+        )
+
+
+def reads_everything(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.has_role(*READ_ALL_ROLES))
+
+
+class LookBackCampaignSerializer(serializers.ModelSerializer):
+    result_classes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = LookBackCampaign
+        fields = ("id", "name", "year", "session", "result_classes", "starts_on", "ends_on")
+        read_only_fields = fields
+
+
+class LookBackCampaignViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = LookBackCampaignSerializer
+    filterset_fields = ("year", "session")
+
+    def get_queryset(self):
+        # Campaigns are the office's: leaders and auditors read them, units and members not.
+        user = self.request.user
+        if not reads_everything(user):
+            return LookBackCampaign.objects.none()
+        return LookBackCampaign.objects.prefetch_related("result_classes").order_by("-id")
+
+
+class LookBackItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LookBackItem
+        fields = (
+            "id",
+            "campaign",
+            "assignment",
+            "reply",
+            "commitments",
+            "outcome",
+            "satisfaction",
+            "decision",
+            "reclassified_to",
+            "decision_note",
+        )
+        read_only_fields = fields
+
+
+class LookBackItemViewSet(WorkflowViewSet):
+    serializer_class = LookBackItemSerializer
+    filterset_fields = ("campaign", "outcome", "decision")
+    steps = workflow.LOOK_BACK_ITEM_STEPS
+
+    def get_queryset(self):
+        user = self.request.user
+        if not reads_everything(user):
+            return LookBackItem.objects.none()
+        return LookBackItem.objects.order_by("-id")

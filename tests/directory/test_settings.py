@@ -91,3 +91,16 @@ def test_defaults_are_chinese_and_shanghai():
         DJANGO_DEBUG="1",
     )
     assert result.stdout.split(maxsplit=2) == ["zh-hans", "Asia/Shanghai", "['zh-hans', 'en']\n"]
+
+
+def test_production_collects_its_static_files(tmp_path):
+    """The hashed-name storage of production refuses a missing file a page or map names."""
+    result = run_manage(
+        "collectstatic",
+        "--noinput",
+        DJANGO_SECRET_KEY=GOOD_KEY,
+        DJANGO_STATIC_ROOT=str(tmp_path / "static"),
+        **PRODUCTION,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "static" / "staticfiles.json").exists()

@@ -1,0 +1,165 @@
+"""The activities API: activities, public-opinion reports, bulletins, and the figures."""
+
+import dataclasses
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from activities import workflow
+from activities.models import Activity, Bulletin, OpinionReport
+from activities.selectors import member_scorecards, yearly_figures
+from hcppcc.directory.choices import Role
+from hcppcc.directory.models import Member
+from proposals.api.views import WorkflowViewSet
+from proposals.selectors import unit_scorecards
+
+# Who reads the committee's work (DESIGN.md role table): not handling units, not members.
+READERS = (Role.PROPOSAL_OFFICE, Role.COMMITTEE_STAFF, Role.LEADER, Role.AUDITOR)
+
+
+def reads_the_work(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.has_role(*READERS))
+
+
+def year_param(request) -> int:
+    try:
+        return int(request.query_params["year"])
+    except (KeyError, ValueError):
+        raise ValidationError({"year": ["A year is required, e.g. ?year=2020."]}) from None
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    kind = serializers.StringRelatedField()
+    committees = serializers.StringRelatedField(many=True)
+    leaders = serializers.StringRelatedField(many=True)
+
+    class Meta:
+        model = Activity
+        fields = (
+            "id",
+            "kind",
+            "title",
+            "starts_on",
+            "ends_on",
+            "places",
+            "committees",
+            "leaders",
+            "status",
+            "report_title",
+            "is_demo",
+        )
+        read_only_fields = fields
+
+
+class ActivityViewSet(WorkflowViewSet):
+    serializer_class = ActivitySerializer
+    filterset_fields = ("kind", "status", "committees", "is_demo")
+    steps = workflow.ACTIVITY_STEPS
+
+    def get_queryset(self):
+        if not reads_the_work(self.request.user):
+            return Activity.objects.none()
+        return Activity.objects.for_list().order_by("-starts_on", "-id")
+
+
+class OpinionReportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OpinionReport
+        fields = ("id", "title", "content", "received_on", "status", "bulletin", "is_demo")
+        read_only_fields = fields
+
+
+class OpinionReportViewSet(WorkflowViewSet):
+    serializer_class = OpinionReportSerializer
+    filterset_fields = ("status", "bulletin", "is_demo")
+    steps = workflow.REPORT_STEPS
+
+    def get_queryset(self):
+        if not reads_the_work(self.request.user):
+            return OpinionReport.objects.none()
+        return OpinionReport.objects.order_by("-received_on", "-id")
+
+
+class BulletinSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Bulletin
+        fields = ("id", "series", "year", "number", "issued_on", "is_demo")
+        read_only_fields = fields
+
+
+class BulletinViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = BulletinSerializer
+    filterset_fields = ("year", "series")
+
+    def get_queryset(self):
+        if not reads_the_work(self.request.user):
+            return Bulletin.objects.none()
+        return Bulletin.objects.order_by("-year", "-number")
+
+
+YEAR = OpenApiParameter("year", int, required=True, description="e.g. 2020")
+
+
+class YearlyFiguresView(APIView):
+    """The year's figures, computed from the records: ``?year=2020``."""
+
+    @extend_schema(parameters=[YEAR], responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        if not reads_the_work(request.user):
+            return Response({"detail": "Not found."}, status=404)
+        return Response(yearly_figures(year_param(request)))
+
+
+class UnitScorecardsView(APIView):
+    """Handling-unit scorecards of a year: ``?year=2020``."""
+
+    @extend_schema(parameters=[YEAR], responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        if not reads_the_work(request.user):
+            return Response({"detail": "Not found."}, status=404)
+        cards = unit_scorecards(year_param(request))
+        return Response(
+            [
+                {
+                    "unit": card.unit.name,
+                    "received": card.received,
+                    "acknowledged_on_time": card.acknowledged_on_time,
+                    "answering": card.answering,
+                    "replied": card.replied,
+                    "replied_on_time": card.replied_on_time,
+                    "on_time_rate": card.on_time_rate,
+                    "median_days_to_reply": card.median_days_to_reply,
+                    "results": dict(card.results),
+                    "satisfaction": dict(card.satisfaction),
+                    "rehandled": card.rehandled,
+                    "return_requests": card.return_requests,
+                    "look_back": dict(card.look_back),
+                }
+                for card in cards
+            ]
+        )
+
+
+class MemberScorecardView(APIView):
+    """``members/<id>/scorecard/?year=2020``: a member's duty scorecard with its lines, for
+    those who read the committee's work and for the member themself."""
+
+    @extend_schema(parameters=[YEAR], responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk: int):
+        member = Member.objects.filter(pk=pk).first()
+        own = member is not None and getattr(request.user, "member", None) == member
+        if member is None or not (reads_the_work(request.user) or own):
+            return Response({"detail": "Not found."}, status=404)
+        (card,) = member_scorecards(year_param(request), members=[member])
+        return Response(
+            {
+                "member": member.name,
+                "total": card.total,
+                "grade": card.grade,
+                "lines": [dataclasses.asdict(line) for line in card.lines],
+            }
+        )
