@@ -203,6 +203,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PAGINATION_CLASS": "hcppcc.api_support.Pagination",
+    # ?format=csv|xlsx is an export of the list (hcppcc/exports.py), not a renderer choice.
+    "URL_FORMAT_OVERRIDE": None,
     "EXCEPTION_HANDLER": "hcppcc.api_support.exception_handler",
     # Deny by default, exactly as the pages do.
     "DEFAULT_PERMISSION_CLASSES": ["hcppcc.directory.permissions.HasRole"],

@@ -14,6 +14,7 @@ from activities.models import Activity, Bulletin, OpinionReport
 from activities.selectors import member_scorecards, yearly_figures
 from hcppcc.directory.choices import Role
 from hcppcc.directory.models import Member
+from hcppcc.exports import ExportMixin
 from proposals.api.views import WorkflowViewSet
 from proposals.selectors import unit_scorecards
 
@@ -91,7 +92,7 @@ class BulletinSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class BulletinViewSet(viewsets.ReadOnlyModelViewSet):
+class BulletinViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = BulletinSerializer
     filterset_fields = ("year", "series")
 

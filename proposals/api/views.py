@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from hcppcc.exports import ExportMixin
 from proposals import workflow
 from proposals.errors import IllegalTransition
 from proposals.filtersets import AssignmentFilterSet, ProposalFilterSet
@@ -130,7 +131,7 @@ def _form_data(step: workflow.Step, data) -> tuple[dict, dict | None]:
     return data, units
 
 
-class WorkflowViewSet(viewsets.ReadOnlyModelViewSet):
+class WorkflowViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
     """Read the records the user may see; take a step with ``POST <id>/<step>/``."""
 
     steps: list[workflow.Step] = []
@@ -204,7 +205,7 @@ class FeedbackSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FeedbackViewSet(viewsets.ReadOnlyModelViewSet):
+class FeedbackViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = FeedbackSerializer
     filterset_fields = ("proposal", "round", "result")
 
@@ -335,7 +336,7 @@ class LookBackCampaignSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class LookBackCampaignViewSet(viewsets.ReadOnlyModelViewSet):
+class LookBackCampaignViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = LookBackCampaignSerializer
     filterset_fields = ("year", "session")
 

@@ -324,3 +324,36 @@ def test_the_schema_generates_without_warnings():
     errors = io.StringIO()
     call_command("spectacular", "--validate", "--fail-on-warn", stdout=io.StringIO(), stderr=errors)
     assert "Error" not in errors.getvalue()
+
+
+@pytest.mark.parametrize("url", LIST_URLS)
+def test_every_list_exports_as_csv_and_xlsx(url, a_bit_of_everything, office):
+    import io
+
+    from openpyxl import load_workbook
+
+    client = api(office)
+    listed = client.get(url, {"page_size": 500}).json()["count"]
+    csv_response = client.get(url, {"format": "csv"})
+    assert csv_response.status_code == 200
+    text = b"".join(csv_response.streaming_content).decode("utf-8-sig")
+    assert len(text.strip().splitlines()) == listed + 1  # a header and every row
+    xlsx = client.get(url, {"format": "xlsx"})
+    assert xlsx.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    assert sheet.max_row == listed + 1
+
+
+def test_an_export_keeps_the_filters_and_the_scope(walk, office, unit_a_user, unit_c):
+    walk.to(S.HANDLING)
+    walk.to(S.SUBMITTED)
+    text = b"".join(
+        api(office)
+        .get("/api/v1/proposals/", {"format": "csv", "status": "submitted"})
+        .streaming_content
+    ).decode("utf-8-sig")
+    assert len(text.strip().splitlines()) == 2
+    unit_rows = b"".join(
+        api(unit_a_user).get("/api/v1/proposals/", {"format": "csv"}).streaming_content
+    ).decode("utf-8-sig")
+    assert len(unit_rows.strip().splitlines()) == 2  # only the one assigned to unit A

@@ -10,6 +10,7 @@ from hcppcc.directory.models import (
     Sector,
     Session,
 )
+from hcppcc.exports import ExportMixin
 
 
 class SessionSerializer(serializers.ModelSerializer):
@@ -64,7 +65,7 @@ class MemberSerializer(serializers.ModelSerializer):
         fields = ("id", "name", "position", "sector", "organization", "committees", "is_active")
 
 
-class DirectoryViewSet(viewsets.ReadOnlyModelViewSet):
+class DirectoryViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
     """The directory is read by every role the API serves."""
 
 
