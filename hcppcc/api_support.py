@@ -30,3 +30,30 @@ def exception_handler(error, context):
         detail = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(error, context)
+
+
+def etag_of(record) -> str:
+    """A record's version as an entity tag: it changes whenever the record is saved."""
+    stamp = getattr(record, "updated_at", None)
+    version = stamp.isoformat() if stamp else ""
+    return f'"{record._meta.label_lower}-{record.pk}-{version}"'
+
+
+class ETagMixin:
+    """Detail responses carry an ETag; a PUT or PATCH sent with a stale If-Match gets 412
+    and changes nothing (someone else saved the record since it was read)."""
+
+    def retrieve(self, request, *args, **kwargs):
+        record = self.get_object()
+        response = Response(self.get_serializer(record).data)
+        response["ETag"] = etag_of(record)
+        return response
+
+    def check_if_match(self, request, record) -> Response | None:
+        expected = request.headers.get("If-Match")
+        if expected and expected != etag_of(record):
+            return Response(
+                {"detail": "The record changed since you read it; read it again."},
+                status=status.HTTP_412_PRECONDITION_FAILED,
+            )
+        return None

@@ -209,7 +209,7 @@ REST_FRAMEWORK = {
     # Deny by default, exactly as the pages do.
     "DEFAULT_PERMISSION_CLASSES": ["hcppcc.directory.permissions.HasRole"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "hcppcc.api_schema.Schema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "hcppcc API",

@@ -3,13 +3,14 @@ POST action that takes the same form and calls the same service as the admin."""
 
 from django.http import QueryDict
 from django.utils.translation import gettext as _
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from hcppcc.api_support import ETagMixin, etag_of
 from hcppcc.exports import ExportMixin
-from proposals import workflow
+from proposals import services, workflow
 from proposals.errors import IllegalTransition
 from proposals.filtersets import AssignmentFilterSet, ProposalFilterSet
 from proposals.models import (
@@ -25,6 +26,7 @@ from proposals.models import (
     Supervision,
 )
 from proposals.models.lifecycle import READ_ALL_ROLES
+from proposals.services.lifecycle import CONTENT_FIELDS
 
 
 class AssignmentBriefSerializer(serializers.ModelSerializer):
@@ -131,7 +133,7 @@ def _form_data(step: workflow.Step, data) -> tuple[dict, dict | None]:
     return data, units
 
 
-class WorkflowViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
+class WorkflowViewSet(ETagMixin, ExportMixin, viewsets.ReadOnlyModelViewSet):
     """Read the records the user may see; take a step with ``POST <id>/<step>/``."""
 
     steps: list[workflow.Step] = []
@@ -166,13 +168,51 @@ class WorkflowViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(record).data)
 
 
-class ProposalViewSet(WorkflowViewSet):
-    serializer_class = ProposalSerializer
+class ProposalDraftSerializer(serializers.ModelSerializer):
+    """What a proposer writes: accepted on create, and on update while a draft."""
+
+    class Meta:
+        model = Proposal
+        fields = CONTENT_FIELDS
+
+
+class ProposalViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, WorkflowViewSet):
+    """Proposals: read; create a draft; edit a draft (with If-Match); take steps."""
+
     filterset_class = ProposalFilterSet
     steps = workflow.PROPOSAL_STEPS
 
     def get_queryset(self):
         return Proposal.objects.visible_to(self.request.user).for_list().order_by("-id")
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update"):
+            return ProposalDraftSerializer
+        return ProposalSerializer
+
+    def create(self, request, *args, **kwargs):
+        draft = ProposalDraftSerializer(data=request.data)
+        draft.is_valid(raise_exception=True)
+        units = draft.validated_data.pop("suggested_units", [])
+        proposal = services.proposal_create(
+            proposal=Proposal(**draft.validated_data), by=request.user
+        )
+        proposal.suggested_units.set(units)
+        return Response(ProposalSerializer(proposal).data, status=201)
+
+    def update(self, request, *args, **kwargs):
+        proposal = self.get_object()
+        if (stale := self.check_if_match(request, proposal)) is not None:
+            return stale
+        draft = ProposalDraftSerializer(
+            proposal, data=request.data, partial=kwargs.get("partial", False)
+        )
+        draft.is_valid(raise_exception=True)
+        services.proposal_update(proposal=proposal, by=request.user, changes=draft.validated_data)
+        proposal = self.get_queryset().get(pk=proposal.pk)
+        response = Response(ProposalSerializer(proposal).data)
+        response["ETag"] = etag_of(proposal)
+        return response
 
 
 class AssignmentViewSet(WorkflowViewSet):

@@ -357,3 +357,51 @@ def test_an_export_keeps_the_filters_and_the_scope(walk, office, unit_a_user, un
         api(unit_a_user).get("/api/v1/proposals/", {"format": "csv"}).streaming_content
     ).decode("utf-8-sig")
     assert len(unit_rows.strip().splitlines()) == 2  # only the one assigned to unit A
+
+
+def draft_body(walk, **changes) -> dict:
+    return {
+        "session": walk.session.pk,
+        "title": "关于通过API提交的提案",
+        "situation": "情况。",
+        "suggestions": "建议。",
+        "explanation": "调研后提出。",
+        "proposer_kind": "individual",
+        "lead_member": walk.proposer.pk,
+        **changes,
+    }
+
+
+def test_a_draft_is_created_and_edited_with_if_match(walk, office, member_user):
+    created = api(member_user).post("/api/v1/proposals/", draft_body(walk), format="json")
+    assert created.status_code == 201, created.json()
+    url = f"/api/v1/proposals/{created.json()['id']}/"
+    read = api(member_user).get(url)
+    etag = read["ETag"]
+    edited = api(member_user).patch(
+        url, {"title": "关于改过的提案"}, format="json", HTTP_IF_MATCH=etag
+    )
+    assert edited.status_code == 200
+    assert edited.json()["title"] == "关于改过的提案"
+    assert edited["ETag"] != etag
+    stale = api(office).patch(url, {"title": "后来者"}, format="json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    assert api(office).get(url).json()["title"] == "关于改过的提案"
+
+
+def test_a_member_creates_only_own_drafts_and_edits_only_drafts(walk, member_user, office):
+    from tests.factories import MemberFactory
+
+    someone = MemberFactory(name="别人")
+    refused = api(member_user).post(
+        "/api/v1/proposals/", draft_body(walk, lead_member=someone.pk), format="json"
+    )
+    assert refused.status_code == 403
+    submitted = walk.to(S.SUBMITTED)
+    response = api(office).patch(
+        f"/api/v1/proposals/{submitted.pk}/", {"title": "改"}, format="json"
+    )
+    assert response.status_code == 409
+    bad = api(office).post("/api/v1/proposals/", draft_body(walk, session=999999), format="json")
+    assert bad.status_code == 400
+    assert "session" in bad.json()
