@@ -7,6 +7,9 @@ they can see. Never a 500 for a workflow problem.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
+from django.http import JsonResponse
+from django.views.defaults import page_not_found
 from rest_framework import status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -26,6 +29,12 @@ def exception_handler(error, context):
         return Response({"detail": error.message}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(error, WorkflowError):
         return Response({"detail": error.message}, status=status.HTTP_409_CONFLICT)
+    if isinstance(error, OverflowError | DataError):
+        # An id or number beyond what the database stores: bad input, not a server fault.
+        return Response(
+            {"detail": "A number in the request is out of range."},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(error, DjangoValidationError):
         detail = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
@@ -57,3 +66,11 @@ class ETagMixin:
                 status=status.HTTP_412_PRECONDITION_FAILED,
             )
         return None
+
+
+def not_found(request, exception=None):
+    """404 for the whole site: JSON under /api/ (clients expect it there), the page
+    elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)

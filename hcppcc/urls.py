@@ -10,6 +10,7 @@ from hcppcc.directory import views as directory_views
 from hcppcc.directory.forms import SignInForm
 
 admin.site.site_header = admin.site.site_title = "hcppcc"
+handler404 = "hcppcc.api_support.not_found"
 
 urlpatterns = [
     path("", directory_views.home, name="home"),

@@ -28,9 +28,12 @@ def reads_the_work(user) -> bool:
 
 def year_param(request) -> int:
     try:
-        return int(request.query_params["year"])
+        year = int(request.query_params["year"])
     except (KeyError, ValueError):
-        raise ValidationError({"year": ["A year is required, e.g. ?year=2020."]}) from None
+        year = 0
+    if not 1949 <= year <= 2999:
+        raise ValidationError({"year": ["A year is required, e.g. ?year=2020."]})
+    return year
 
 
 class ActivitySerializer(serializers.ModelSerializer):
@@ -102,7 +105,7 @@ class BulletinViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
         return Bulletin.objects.order_by("-year", "-number")
 
 
-YEAR = OpenApiParameter("year", int, required=True, description="e.g. 2020")
+YEAR = OpenApiParameter("year", int, required=True, description="1949–2999, e.g. 2020")
 
 
 class YearlyFiguresView(APIView):
@@ -122,26 +125,30 @@ class UnitScorecardsView(APIView):
     def get(self, request):
         if not reads_the_work(request.user):
             return Response({"detail": "Not found."}, status=404)
-        cards = unit_scorecards(year_param(request))
+        year = year_param(request)
+        cards = unit_scorecards(year)
         return Response(
-            [
-                {
-                    "unit": card.unit.name,
-                    "received": card.received,
-                    "acknowledged_on_time": card.acknowledged_on_time,
-                    "answering": card.answering,
-                    "replied": card.replied,
-                    "replied_on_time": card.replied_on_time,
-                    "on_time_rate": card.on_time_rate,
-                    "median_days_to_reply": card.median_days_to_reply,
-                    "results": dict(card.results),
-                    "satisfaction": dict(card.satisfaction),
-                    "rehandled": card.rehandled,
-                    "return_requests": card.return_requests,
-                    "look_back": dict(card.look_back),
-                }
-                for card in cards
-            ]
+            {
+                "year": year,
+                "units": [
+                    {
+                        "unit": card.unit.name,
+                        "received": card.received,
+                        "acknowledged_on_time": card.acknowledged_on_time,
+                        "answering": card.answering,
+                        "replied": card.replied,
+                        "replied_on_time": card.replied_on_time,
+                        "on_time_rate": card.on_time_rate,
+                        "median_days_to_reply": card.median_days_to_reply,
+                        "results": dict(card.results),
+                        "satisfaction": dict(card.satisfaction),
+                        "rehandled": card.rehandled,
+                        "return_requests": card.return_requests,
+                        "look_back": dict(card.look_back),
+                    }
+                    for card in cards
+                ],
+            }
         )
 
 

@@ -237,7 +237,7 @@ def test_figures_and_scorecards(a_bit_of_everything, office, member_user, unit_a
     desk = api(office)
     assert desk.get("/api/v1/stats/yearly/", {"year": 2020}).json()["year"] == 2020
     assert desk.get("/api/v1/stats/yearly/").status_code == 400
-    units = desk.get("/api/v1/stats/units/", {"year": timezone_year()}).json()
+    units = desk.get("/api/v1/stats/units/", {"year": timezone_year()}).json()["units"]
     assert {row["unit"] for row in units} >= {"甲单位"}
     me = member_user.member
     own = api(member_user).get(f"/api/v1/members/{me.pk}/scorecard/", {"year": 2020})
