@@ -6,7 +6,9 @@ import json
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
@@ -19,6 +21,17 @@ from tests.factories import UserFactory
 raw = json.loads(json.dumps(SchemaGenerator().get_schema(request=None, public=True), default=str))
 schema = schemathesis.openapi.from_dict(raw)
 schema.app = get_wsgi_application()
+
+
+@pytest.fixture(autouse=True)
+def _one_connection_for_the_test():
+    """Django closes the database connection when a request ends; the test client stops it
+    from doing so, and so must this test, which calls the WSGI application directly."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
