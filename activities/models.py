@@ -43,9 +43,6 @@ class ActivityQuerySet(models.QuerySet):
     def for_list(self):
         return self.select_related("kind").prefetch_related("committees", "leaders")
 
-    def in_year(self, year: int):
-        return self.filter(starts_on__year=year)
-
 
 class Activity(TimeStamped):
     """An inspection, investigation, consultation, briefing … (履职活动)."""

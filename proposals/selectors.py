@@ -18,11 +18,9 @@ from proposals.choices import (
     AssignmentStatus,
     CoSignerStatus,
     EvaluationRating,
-    LookBackOutcome,
     ProposalStatus,
     ReplyStatus,
     RequestDecision,
-    Satisfaction,
 )
 from proposals.models import (
     Assignment,
@@ -325,7 +323,3 @@ def public_record(proposal: Proposal) -> dict:
         ).select_related("assignment__unit", "result_class")
     ]
     return record
-
-
-SATISFACTION_ORDER = [choice.value for choice in Satisfaction]
-LOOK_BACK_ORDER = [choice.value for choice in LookBackOutcome]

@@ -110,6 +110,23 @@ def _check_assignment(assignment: Assignment, action: str) -> None:
     _check(ASSIGNMENT_TRANSITIONS, action, assignment.status, _assignment_label)
 
 
+def _begin_proposal_step(proposal: Proposal, action: str, by: User | None) -> Proposal:
+    """Lock the proposal, then refuse the step if the user may not take it or the table
+    does not allow it from the proposal's state. Returns the locked row."""
+    proposal = _lock_proposal(proposal)
+    policies.require(by, action, proposal)
+    _check_proposal(proposal, action)
+    return proposal
+
+
+def _begin_assignment_step(assignment: Assignment, action: str, by: User | None) -> Assignment:
+    """The same for a step on an assignment (proposal locked first, then the assignment)."""
+    assignment = _lock_assignment(assignment)
+    policies.require(by, action, assignment)
+    _check_assignment(assignment, action)
+    return assignment
+
+
 def _proposal_label(value: str) -> str:
     return str(dict(PA.choices + ProposalStatus.choices).get(value, value))
 
@@ -336,9 +353,7 @@ def proposal_submit(
     *, proposal: Proposal, by: User | None, at: datetime.datetime | None = None
 ) -> Proposal:
     """Submit a draft (提交). A joint proposal first waits for its co-signers (待会签)."""
-    proposal = _lock_proposal(proposal)
-    policies.require(by, PA.SUBMIT, proposal)
-    _check_proposal(proposal, PA.SUBMIT)
+    proposal = _begin_proposal_step(proposal, PA.SUBMIT, by)
     _check_ready_to_submit(proposal)
     now = _now(at)
     pending = proposal.cosigners.filter(status=CoSignerStatus.INVITED)
@@ -392,9 +407,7 @@ def proposal_complete_cosigning(
     *, proposal: Proposal, by: User | None, at: datetime.datetime | None = None
 ) -> Proposal:
     """Close co-signing once everyone has answered or the deadline has passed."""
-    proposal = _lock_proposal(proposal)
-    policies.require(by, PA.COMPLETE_COSIGNING, proposal)
-    _check_proposal(proposal, PA.COMPLETE_COSIGNING)
+    proposal = _begin_proposal_step(proposal, PA.COMPLETE_COSIGNING, by)
     today = timezone.localdate(_now(at))
     waiting = proposal.cosigners.filter(status=CoSignerStatus.INVITED)
     if waiting.filter(deadline__gte=today).exists():
@@ -455,9 +468,7 @@ def proposal_accept(
     at: datetime.datetime | None = None,
 ) -> Proposal:
     """Accept a proposal (立案): it gets the next case number of its session (第0001号)."""
-    proposal = _lock_proposal(proposal)
-    policies.require(by, PA.ACCEPT, proposal)
-    _check_proposal(proposal, PA.ACCEPT)
+    proposal = _begin_proposal_step(proposal, PA.ACCEPT, by)
     if category is not None:
         proposal.category = category
     if proposal.category_id is None:
@@ -484,9 +495,7 @@ def proposal_reject(
     at: datetime.datetime | None = None,
 ) -> Proposal:
     """Do not accept a proposal (不予立案), with a reason code and a note for the proposer."""
-    proposal = _lock_proposal(proposal)
-    policies.require(by, PA.REJECT, proposal)
-    _check_proposal(proposal, PA.REJECT)
+    proposal = _begin_proposal_step(proposal, PA.REJECT, by)
     if reason is None or not reason.is_active:
         raise _validation("rejection_reason", _("Choose an active reason."))
     proposal.rejection_reason = reason
@@ -546,9 +555,7 @@ def proposal_convert(
     at: datetime.datetime | None = None,
 ) -> Proposal:
     """Convert a proposal into an opinion or a public-opinion report (转为意见建议/社情民意)."""
-    proposal = _lock_proposal(proposal)
-    policies.require(by, PA.CONVERT, proposal)
-    _check_proposal(proposal, PA.CONVERT)
+    proposal = _begin_proposal_step(proposal, PA.CONVERT, by)
     if conversion not in Conversion.values:
         raise _validation("conversion", _("Choose what the proposal becomes."))
     proposal.conversion = conversion
@@ -568,9 +575,7 @@ def proposal_return_for_revision(
     *, proposal: Proposal, by: User | None, note: str, at: datetime.datetime | None = None
 ) -> Proposal:
     """Send a proposal back to its proposer to revise (退回修改); it becomes a draft again."""
-    proposal = _lock_proposal(proposal)
-    policies.require(by, PA.RETURN_FOR_REVISION, proposal)
-    _check_proposal(proposal, PA.RETURN_FOR_REVISION)
+    proposal = _begin_proposal_step(proposal, PA.RETURN_FOR_REVISION, by)
     if not note.strip():
         raise _validation("review_note", _("Tell the proposer what to revise."))
     proposal.review_note = note
@@ -590,9 +595,7 @@ def proposal_withdraw(
     *, proposal: Proposal, by: User | None, note: str = "", at: datetime.datetime | None = None
 ) -> Proposal:
     """Withdraw a proposal (撤案), at any time before it is assigned."""
-    proposal = _lock_proposal(proposal)
-    policies.require(by, PA.WITHDRAW, proposal)
-    _check_proposal(proposal, PA.WITHDRAW)
+    proposal = _begin_proposal_step(proposal, PA.WITHDRAW, by)
     if proposal.merged_proposals.exists():
         raise IllegalTransition(_("Other proposals were merged into this one; it stays."))
     return _move_proposal(proposal, PA.WITHDRAW, ProposalStatus.WITHDRAWN, by=by, at=at, note=note)
@@ -661,9 +664,7 @@ def proposal_assign(
     at: datetime.datetime | None = None,
 ) -> Proposal:
     """Assign an accepted proposal (交办): one lead and any joint units, or separate units."""
-    proposal = _lock_proposal(proposal)
-    policies.require(by, PA.ASSIGN, proposal)
-    _check_proposal(proposal, PA.ASSIGN)
+    proposal = _begin_proposal_step(proposal, PA.ASSIGN, by)
     if len({spec.unit.pk for spec in units}) != len(units):
         raise _validation("units", _("A unit is named twice."))
     _check_roles([spec.role for spec in units])
@@ -740,9 +741,7 @@ def assignment_acknowledge(
     *, assignment: Assignment, by: User | None, at: datetime.datetime | None = None
 ) -> Assignment:
     """A unit acknowledges receipt (签收). The first one starts the proposal's handling."""
-    assignment = _lock_assignment(assignment)
-    policies.require(by, AA.ACKNOWLEDGE, assignment)
-    _check_assignment(assignment, AA.ACKNOWLEDGE)
+    assignment = _begin_assignment_step(assignment, AA.ACKNOWLEDGE, by)
     _check_proposal_handling(assignment)
     assignment.acknowledged_at = _now(at)
     _move_assignment(
@@ -767,9 +766,7 @@ def assignment_request_return(
     at: datetime.datetime | None = None,
 ) -> ReturnRequest:
     """A unit asks to be relieved of an assignment (退办), within the return window."""
-    assignment = _lock_assignment(assignment)
-    policies.require(by, AA.REQUEST_RETURN, assignment)
-    _check_assignment(assignment, AA.REQUEST_RETURN)
+    assignment = _begin_assignment_step(assignment, AA.REQUEST_RETURN, by)
     _check_proposal_handling(assignment)
     if not reason.strip():
         raise _validation("reason", _("Give the reason for returning the proposal."))
@@ -930,9 +927,7 @@ def assignment_submit_opinion(
     *, assignment: Assignment, by: User | None, text: str, at: datetime.datetime | None = None
 ) -> JointOpinion:
     """A joint unit sends its opinion (会办意见) to the lead unit."""
-    assignment = _lock_assignment(assignment)
-    policies.require(by, AA.SUBMIT_OPINION, assignment)
-    _check_assignment(assignment, AA.SUBMIT_OPINION)
+    assignment = _begin_assignment_step(assignment, AA.SUBMIT_OPINION, by)
     _check_proposal_handling(assignment)
     if assignment.role != AssignmentRole.JOINT:
         raise IllegalTransition(_("Only a joint unit sends an opinion; this unit replies."))
@@ -959,9 +954,7 @@ def assignment_submit_reply(
     at: datetime.datetime | None = None,
 ) -> Reply:
     """The lead (or a separate) unit submits its reply (答复) for the office to review."""
-    assignment = _lock_assignment(assignment)
-    policies.require(by, AA.SUBMIT_REPLY, assignment)
-    _check_assignment(assignment, AA.SUBMIT_REPLY)
+    assignment = _begin_assignment_step(assignment, AA.SUBMIT_REPLY, by)
     _check_proposal_handling(assignment)
     if assignment.role not in ANSWERING_ROLES:
         raise IllegalTransition(_("A joint unit sends its opinion to the lead unit instead."))
@@ -1080,9 +1073,7 @@ def proposal_give_feedback(
     """The proposer judges the handling (委员反馈). Satisfied or basically satisfied closes
     the proposal (办结); unsatisfied sends it back to its units for another round, up to
     the rules' limit, after which it closes with the unsatisfied verdict on record."""
-    proposal = _lock_proposal(proposal)
-    policies.require(by, PA.FEEDBACK, proposal)
-    _check_proposal(proposal, PA.FEEDBACK)
+    proposal = _begin_proposal_step(proposal, PA.FEEDBACK, by)
     feedback = Feedback(
         proposal=proposal,
         round=proposal.handling_round,

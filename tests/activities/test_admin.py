@@ -130,3 +130,33 @@ def test_a_planned_activity_is_marked_done_through_its_step(client, committee_st
     )
     activity.refresh_from_db()
     assert (activity.status, activity.report_title) == ("done", "视察报告")
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    ["admin:activities_activity_changelist", "admin:activities_opinionreport_changelist"],
+)
+def test_the_activity_and_report_lists_cost_the_same_for_few_or_many_rows(
+    client, committee_staff, url_name
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import CommitteeFactory
+
+    kind = ActivityKind.objects.create(name="视察")
+    committee = CommitteeFactory()
+    client.force_login(committee_staff)
+    counts = []
+    for rows in (2, 12):
+        while Activity.objects.count() < rows:
+            n = Activity.objects.count()
+            activity = Activity.objects.create(
+                kind=kind, title=f"活动{n}", starts_on=datetime.date(2020, 5, 1 + n)
+            )
+            activity.committees.add(committee)
+            OpinionReport.objects.create(title=f"信息{n}", received_on=datetime.date(2020, 3, 1))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(url_name)).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
