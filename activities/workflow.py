@@ -12,8 +12,8 @@ from proposals.workflow import Step
 class RecordStep(Step):
     """A step anyone may take who may change public-opinion reports (committee staff)."""
 
-    def available(self, record, user) -> bool:
-        return self.applies(record) and user.has_perm("activities.change_opinionreport")
+    def permitted(self, record, user) -> bool:
+        return user.has_perm("activities.change_opinionreport")
 
 
 RECORD = "record_opinion_work"
@@ -49,8 +49,8 @@ REPORT_STEPS = [
 class ActivityStep(Step):
     """A step anyone may take who may change activities (committee staff)."""
 
-    def available(self, record, user) -> bool:
-        return self.applies(record) and user.has_perm("activities.change_activity")
+    def permitted(self, record, user) -> bool:
+        return user.has_perm("activities.change_activity")
 
 
 ACTIVITY_STEPS = [

@@ -9,6 +9,7 @@ they can see. Never a 500 for a workflow problem.
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
 from rest_framework import status
 from rest_framework.pagination import PageNumberPagination
@@ -32,7 +33,7 @@ def exception_handler(error, context):
     if isinstance(error, OverflowError | DataError):
         # An id or number beyond what the database stores: bad input, not a server fault.
         return Response(
-            {"detail": "A number in the request is out of range."},
+            {"detail": _("A number in the request is out of range.")},
             status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(error, DjangoValidationError):
@@ -62,7 +63,7 @@ class ETagMixin:
         expected = request.headers.get("If-Match")
         if expected and expected != etag_of(record):
             return Response(
-                {"detail": "The record changed since you read it; read it again."},
+                {"detail": _("The record changed since you read it; read it again.")},
                 status=status.HTTP_412_PRECONDITION_FAILED,
             )
         return None
@@ -72,5 +73,5 @@ def not_found(request, exception=None):
     """404 for the whole site: JSON under /api/ (clients expect it there), the page
     elsewhere."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found."}, status=404)
+        return JsonResponse({"detail": _("Not found.")}, status=404)
     return page_not_found(request, exception)

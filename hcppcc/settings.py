@@ -233,6 +233,8 @@ SPECTACULAR_SETTINGS = {
         "SatisfactionEnum": "proposals.choices.Satisfaction",
         "RequestDecisionEnum": "proposals.choices.RequestDecision",
         "LookBackDecisionEnum": "proposals.choices.LookBackDecision",
+        "ActivityStatusEnum": "activities.choices.ActivityStatus",
+        "ReportStatusEnum": "activities.choices.ReportStatus",
     },
 }
 

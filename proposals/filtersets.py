@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from proposals.choices import AssignmentRole, AssignmentStatus, ProposalStatus, ProposerKind
-from proposals.models import Assignment, Feedback, Proposal, Reply
+from proposals.models import Assignment, Feedback, LookBackItem, Proposal, Reply, Supervision
 
 
 class ProposalFilterSet(django_filters.FilterSet):
@@ -72,3 +72,37 @@ class AssignmentFilterSet(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         overdue = Assignment.objects.overdue(timezone.localdate()).values("pk")
         return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+
+
+class ReplyFilterSet(django_filters.FilterSet):
+    result_class = django_filters.CharFilter(field_name="result_class__code")
+    unit = django_filters.NumberFilter(field_name="assignment__unit", label=_("handling unit"))
+    session = django_filters.NumberFilter(
+        field_name="assignment__proposal__session", label=_("session")
+    )
+    replied_after = django_filters.DateFilter(field_name="reply_date", lookup_expr="gte")
+    replied_before = django_filters.DateFilter(field_name="reply_date", lookup_expr="lte")
+    ordering = django_filters.OrderingFilter(fields=("reply_date", "id"))
+
+    class Meta:
+        model = Reply
+        fields = ("status", "assignment")
+
+
+class SupervisionFilterSet(django_filters.FilterSet):
+    leader = django_filters.NumberFilter(field_name="leaders", label=_("leader"))
+    session = django_filters.NumberFilter(field_name="proposal__session", label=_("session"))
+    ordering = django_filters.OrderingFilter(fields=("id",))
+
+    class Meta:
+        model = Supervision
+        fields = ("status", "committee", "proposal")
+
+
+class LookBackItemFilterSet(django_filters.FilterSet):
+    unit = django_filters.NumberFilter(field_name="assignment__unit", label=_("handling unit"))
+    ordering = django_filters.OrderingFilter(fields=("id",))
+
+    class Meta:
+        model = LookBackItem
+        fields = ("campaign", "outcome", "satisfaction", "decision")

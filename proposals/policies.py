@@ -76,6 +76,13 @@ LEADER_STEPS = {
     REPORT_SUPERVISION: _leads,
 }
 
+# Who besides the office takes steps, and which.
+ROLE_STEPS = (
+    (Role.MEMBER, MEMBER_STEPS),
+    (Role.HANDLING_UNIT, UNIT_STEPS),
+    (Role.LEADER, LEADER_STEPS),
+)
+
 
 def may(user, action: str, record) -> bool:
     """Whether ``user`` may take ``action`` on ``record`` (a proposal, assignment or co-signer)."""
@@ -83,13 +90,20 @@ def may(user, action: str, record) -> bool:
         return False
     if user.is_superuser or user.has_role(Role.PROPOSAL_OFFICE):
         return True
-    if action in MEMBER_STEPS and user.has_role(Role.MEMBER):
-        return MEMBER_STEPS[action](user, record)
-    if action in UNIT_STEPS and user.has_role(Role.HANDLING_UNIT):
-        return UNIT_STEPS[action](user, record)
-    if action in LEADER_STEPS and user.has_role(Role.LEADER):
-        return LEADER_STEPS[action](user, record)
+    for role, steps in ROLE_STEPS:
+        if action in steps and user.has_role(role):
+            return steps[action](user, record)
     return False
+
+
+def may_ever(user, action: str) -> bool:
+    """Whether ``user``'s roles allow ``action`` on some record at all: whether to offer a
+    "new proposal" button, or to refuse a create before reading its input."""
+    if action in SYSTEM_ACTIONS or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or user.has_role(Role.PROPOSAL_OFFICE):
+        return True
+    return any(action in steps and user.has_role(role) for role, steps in ROLE_STEPS)
 
 
 def require(user, action: str, record) -> None:

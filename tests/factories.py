@@ -19,8 +19,9 @@ class SessionFactory(factory.django.DjangoModelFactory):
         model = Session
         django_get_or_create = ("term", "number")
 
-    term = 13
-    number = factory.Sequence(lambda n: n + 1)
+    # Both go up to 99 (Chinese numerals in the label): wrap round rather than overflow.
+    term = factory.Sequence(lambda n: 13 + n // 99 % 80)
+    number = factory.Sequence(lambda n: n % 99 + 1)
     year = factory.LazyAttribute(lambda session: 2017 + session.number)
     label = factory.LazyAttribute(lambda session: f"第{session.term}届第{session.number}次会议")
 

@@ -2,16 +2,20 @@
 
 import dataclasses
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from activities import workflow
+from activities.filtersets import ActivityFilterSet, OpinionReportFilterSet
 from activities.models import Activity, Bulletin, OpinionReport
 from activities.selectors import member_scorecards, yearly_figures
+from hcppcc.api_support import ETagMixin
+from hcppcc.api_writes import RecordWriteMixin
 from hcppcc.directory.choices import Role
 from hcppcc.directory.models import Member
 from hcppcc.exports import ExportMixin
@@ -32,7 +36,7 @@ def year_param(request) -> int:
     except (KeyError, ValueError):
         year = 0
     if not 1949 <= year <= 2999:
-        raise ValidationError({"year": ["A year is required, e.g. ?year=2020."]})
+        raise ValidationError({"year": [_("A year is required, e.g. ?year=2020.")]})
     return year
 
 
@@ -59,9 +63,37 @@ class ActivitySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ActivityViewSet(WorkflowViewSet):
+class ActivityWriteSerializer(serializers.ModelSerializer):
+    """An activity as committee staff enter it; it is marked done by its step."""
+
+    class Meta:
+        model = Activity
+        fields = (
+            "id",
+            "kind",
+            "title",
+            "starts_on",
+            "ends_on",
+            "places",
+            "committees",
+            "leaders",
+            "partners",
+            "organizations",
+            "report_title",
+            "report_text",
+            "status",
+        )
+
+    def validate_status(self, value):
+        if self.instance is not None and value != self.instance.status:
+            raise ValidationError(_("A planned activity is marked done by its step (mark-done)."))
+        return value
+
+
+class ActivityViewSet(RecordWriteMixin, WorkflowViewSet):
     serializer_class = ActivitySerializer
-    filterset_fields = ("kind", "status", "committees", "is_demo")
+    write_serializer_class = ActivityWriteSerializer
+    filterset_class = ActivityFilterSet
     steps = workflow.ACTIVITY_STEPS
 
     def get_queryset(self):
@@ -77,9 +109,18 @@ class OpinionReportSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OpinionReportViewSet(WorkflowViewSet):
+class OpinionReportWriteSerializer(serializers.ModelSerializer):
+    """A report as received; adopting, declining and sending it on are its steps."""
+
+    class Meta:
+        model = OpinionReport
+        fields = ("id", "title", "content", "received_on", "members", "organizations")
+
+
+class OpinionReportViewSet(RecordWriteMixin, WorkflowViewSet):
     serializer_class = OpinionReportSerializer
-    filterset_fields = ("status", "bulletin", "is_demo")
+    write_serializer_class = OpinionReportWriteSerializer
+    filterset_class = OpinionReportFilterSet
     steps = workflow.REPORT_STEPS
 
     def get_queryset(self):
@@ -92,10 +133,10 @@ class BulletinSerializer(serializers.ModelSerializer):
     class Meta:
         model = Bulletin
         fields = ("id", "series", "year", "number", "issued_on", "is_demo")
-        read_only_fields = fields
+        read_only_fields = ("is_demo",)
 
 
-class BulletinViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
+class BulletinViewSet(RecordWriteMixin, ETagMixin, ExportMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = BulletinSerializer
     filterset_fields = ("year", "series")
 
@@ -114,7 +155,7 @@ class YearlyFiguresView(APIView):
     @extend_schema(parameters=[YEAR], responses=OpenApiTypes.OBJECT)
     def get(self, request):
         if not reads_the_work(request.user):
-            return Response({"detail": "Not found."}, status=404)
+            raise NotFound()
         return Response(yearly_figures(year_param(request)))
 
 
@@ -124,7 +165,7 @@ class UnitScorecardsView(APIView):
     @extend_schema(parameters=[YEAR], responses=OpenApiTypes.OBJECT)
     def get(self, request):
         if not reads_the_work(request.user):
-            return Response({"detail": "Not found."}, status=404)
+            raise NotFound()
         year = year_param(request)
         cards = unit_scorecards(year)
         return Response(
@@ -161,7 +202,7 @@ class MemberScorecardView(APIView):
         member = Member.objects.filter(pk=pk).first()
         own = member is not None and getattr(request.user, "member", None) == member
         if member is None or not (reads_the_work(request.user) or own):
-            return Response({"detail": "Not found."}, status=404)
+            raise NotFound()
         (card,) = member_scorecards(year_param(request), members=[member])
         return Response(
             {

@@ -6,6 +6,7 @@ files and spreadsheets can refer to it by name.
 """
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -72,15 +73,26 @@ class SessionQuerySet(models.QuerySet):
 class Session(TimeStamped):
     """A plenary session (届次会议), e.g. 十三届三次会议. Case numbers restart per session."""
 
-    term = models.PositiveSmallIntegerField(_("term"), help_text=_("届, e.g. 13"))
-    number = models.PositiveSmallIntegerField(_("session number"), help_text=_("次, e.g. 3"))
+    # Written in Chinese numerals in the label, which go up to 99.
+    term = models.PositiveSmallIntegerField(
+        _("term"),
+        help_text=_("届, e.g. 13"),
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
+    )
+    number = models.PositiveSmallIntegerField(
+        _("session number"),
+        help_text=_("次, e.g. 3"),
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
+    )
     label = models.CharField(
         _("label"),
         max_length=50,
         blank=True,
         help_text=_("Left blank, it is written from the numbers, e.g. 十三届三次会议."),
     )
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(1949), MaxValueValidator(2999)]
+    )
     opens_on = models.DateField(_("opens on"), null=True, blank=True)
     closes_on = models.DateField(_("closes on"), null=True, blank=True)
     is_current = models.BooleanField(

@@ -10,9 +10,16 @@ from rest_framework.response import Response
 
 from hcppcc.api_support import ETagMixin, etag_of
 from hcppcc.exports import ExportMixin
-from proposals import services, workflow
+from proposals import policies, services, workflow
+from proposals.choices import ProposalAction
 from proposals.errors import IllegalTransition
-from proposals.filtersets import AssignmentFilterSet, ProposalFilterSet
+from proposals.filtersets import (
+    AssignmentFilterSet,
+    LookBackItemFilterSet,
+    ProposalFilterSet,
+    ReplyFilterSet,
+    SupervisionFilterSet,
+)
 from proposals.models import (
     Assignment,
     ExtensionRequest,
@@ -22,6 +29,7 @@ from proposals.models import (
     LookBackItem,
     Proposal,
     Reply,
+    ResultClass,
     ReturnRequest,
     Supervision,
 )
@@ -122,11 +130,13 @@ def _form_data(step: workflow.Step, data) -> tuple[dict, dict | None]:
         return data, None
     rows = data.pop("units", None) or []
     if not isinstance(rows, list):
-        raise ValidationError({"units": ["A list of {unit, role, due_on}."]})
+        raise ValidationError({"units": [_("A list of {unit, role, due_on}.")]})
     units = {"units-TOTAL_FORMS": str(len(rows)), "units-INITIAL_FORMS": "0"}
     for index, row in enumerate(rows):
         if not isinstance(row, dict):
-            raise ValidationError({"units": [f"Row {index + 1} must be an object."]})
+            raise ValidationError(
+                {"units": [_("Row %(row)d must be an object.") % {"row": index + 1}]}
+            )
         for key in ("unit", "role", "due_on"):
             if row.get(key) is not None:
                 units[f"units-{index}-{key}"] = str(row[key])
@@ -144,10 +154,10 @@ class WorkflowViewSet(ETagMixin, ExportMixin, viewsets.ReadOnlyModelViewSet):
         if spec is None:
             raise NotFound()
         record = self.get_object()  # 404 outside the caller's scope
+        if not spec.permitted(record, request.user):
+            raise PermissionDenied()  # 403: the record is visible, the step is not theirs
         if not spec.applies(record):
             raise IllegalTransition(_("This step cannot be taken on this record now."))
-        if not spec.available(record, request.user):
-            raise PermissionDenied()
         data, units = _form_data(spec, request.data)
         form = spec.form(data, request.FILES or None, **spec.form_kwargs(record))
         formset = None
@@ -191,6 +201,8 @@ class ProposalViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Workflow
         return ProposalSerializer
 
     def create(self, request, *args, **kwargs):
+        if not policies.may_ever(request.user, ProposalAction.CREATE):
+            raise PermissionDenied()  # before the input is looked at
         draft = ProposalDraftSerializer(data=request.data)
         draft.is_valid(raise_exception=True)
         units = draft.validated_data.pop("suggested_units", [])
@@ -226,7 +238,7 @@ class AssignmentViewSet(WorkflowViewSet):
 
 class ReplyViewSet(WorkflowViewSet):
     serializer_class = ReplySerializer
-    filterset_fields = ("status", "assignment")
+    filterset_class = ReplyFilterSet
     steps = workflow.REPLY_STEPS
 
     def get_queryset(self):
@@ -351,7 +363,7 @@ class SupervisionSerializer(serializers.ModelSerializer):
 
 class SupervisionViewSet(WorkflowViewSet):
     serializer_class = SupervisionSerializer
-    filterset_fields = ("status", "committee")
+    filterset_class = SupervisionFilterSet
     steps = workflow.SUPERVISION_STEPS
 
     def get_queryset(self):
@@ -376,9 +388,40 @@ class LookBackCampaignSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class LookBackCampaignViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
+class LookBackCampaignWriteSerializer(serializers.ModelSerializer):
+    result_classes = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=ResultClass.objects.all()
+    )
+
+    class Meta:
+        model = LookBackCampaign
+        fields = ("id", "name", "year", "session", "result_classes", "starts_on", "ends_on")
+
+
+class LookBackCampaignViewSet(
+    mixins.CreateModelMixin, ETagMixin, ExportMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Campaigns: read; ``POST`` opens one, with a review item for every reply of the
+    session in the classes reviewed (the office's step)."""
+
     serializer_class = LookBackCampaignSerializer
     filterset_fields = ("year", "session")
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return LookBackCampaignWriteSerializer
+        return LookBackCampaignSerializer
+
+    def create(self, request, *args, **kwargs):
+        policies.require(request.user, policies.LOOK_BACK, None)  # 403 before reading input
+        serializer = LookBackCampaignWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        result_classes = fields.pop("result_classes")
+        campaign = services.lookback_campaign_create(
+            campaign=LookBackCampaign(**fields), by=request.user, result_classes=result_classes
+        )
+        return Response(LookBackCampaignWriteSerializer(campaign).data, status=201)
 
     def get_queryset(self):
         # Campaigns are the office's: leaders and auditors read them, units and members not.
@@ -408,7 +451,7 @@ class LookBackItemSerializer(serializers.ModelSerializer):
 
 class LookBackItemViewSet(WorkflowViewSet):
     serializer_class = LookBackItemSerializer
-    filterset_fields = ("campaign", "outcome", "decision")
+    filterset_class = LookBackItemFilterSet
     steps = workflow.LOOK_BACK_ITEM_STEPS
 
     def get_queryset(self):

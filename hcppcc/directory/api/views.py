@@ -1,7 +1,11 @@
-"""Read-only API of the directory: who is who."""
+"""The directory API: who is who. Every role the API serves reads it; the office keeps it
+(committee staff keep the members), through ``hcppcc.records.record_save``."""
 
 from rest_framework import serializers, viewsets
 
+from hcppcc.api_support import ETagMixin
+from hcppcc.api_writes import RecordWriteMixin
+from hcppcc.directory.filtersets import MemberFilterSet, UnitFilterSet
 from hcppcc.directory.models import (
     Committee,
     HandlingUnit,
@@ -17,6 +21,8 @@ class SessionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Session
         fields = ("id", "term", "number", "label", "year", "opens_on", "closes_on", "is_current")
+        # One current session at a time: the admin's "make current" action switches it.
+        read_only_fields = ("is_current",)
 
 
 class NamedSerializer(serializers.ModelSerializer):
@@ -65,8 +71,27 @@ class MemberSerializer(serializers.ModelSerializer):
         fields = ("id", "name", "position", "sector", "organization", "committees", "is_active")
 
 
-class DirectoryViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
-    """The directory is read by every role the API serves."""
+class MemberWriteSerializer(serializers.ModelSerializer):
+    """A member as written: sector, organization and committees by id."""
+
+    class Meta:
+        model = Member
+        fields = (
+            "id",
+            "name",
+            "position",
+            "sector",
+            "organization",
+            "committees",
+            "phone",
+            "notes",
+            "is_active",
+        )
+
+
+class DirectoryViewSet(RecordWriteMixin, ETagMixin, ExportMixin, viewsets.ReadOnlyModelViewSet):
+    """Read by every role the API serves; written by whoever holds the model permission.
+    Records are deactivated (``is_active``), never deleted."""
 
 
 class SessionViewSet(DirectoryViewSet):
@@ -96,10 +121,11 @@ class OrganizationViewSet(DirectoryViewSet):
 class UnitViewSet(DirectoryViewSet):
     queryset = HandlingUnit.objects.all()
     serializer_class = UnitSerializer
-    filterset_fields = ("kind", "is_active")
+    filterset_class = UnitFilterSet
 
 
 class MemberViewSet(DirectoryViewSet):
     queryset = Member.objects.for_list()
     serializer_class = MemberSerializer
-    filterset_fields = ("position", "sector", "organization", "committees", "is_active")
+    write_serializer_class = MemberWriteSerializer
+    filterset_class = MemberFilterSet

@@ -1,0 +1,32 @@
+"""FilterSets of the directory, shared by the API and the staff pages."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from hcppcc.directory.models import HandlingUnit, Member
+
+
+class MemberFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_text", label=_("name contains"))
+    committee = django_filters.NumberFilter(field_name="committees", label=_("committee"))
+    ordering = django_filters.OrderingFilter(fields=("name", "id"))
+
+    class Meta:
+        model = Member
+        fields = ("position", "sector", "organization", "is_active")
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(name__icontains=value)
+
+
+class UnitFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_text", label=_("name contains"))
+    ordering = django_filters.OrderingFilter(fields=("name", "id"))
+
+    class Meta:
+        model = HandlingUnit
+        fields = ("kind", "is_active")
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
