@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.choices import ActivityStatus, ReportStatus
 from activities.models import Activity, OpinionReport
+from hcppcc.filter_widgets import DATE
 
 
 def year_filter(date_field: str) -> django_filters.NumberFilter:
@@ -20,8 +21,12 @@ class ActivityFilterSet(django_filters.FilterSet):
     committee = django_filters.NumberFilter(field_name="committees", label=_("committee"))
     leader = django_filters.NumberFilter(field_name="leaders", label=_("leader"))
     year = year_filter("starts_on")
-    starts_after = django_filters.DateFilter(field_name="starts_on", lookup_expr="gte")
-    starts_before = django_filters.DateFilter(field_name="starts_on", lookup_expr="lte")
+    starts_after = django_filters.DateFilter(
+        field_name="starts_on", lookup_expr="gte", label=_("starts from"), widget=DATE
+    )
+    starts_before = django_filters.DateFilter(
+        field_name="starts_on", lookup_expr="lte", label=_("starts until"), widget=DATE
+    )
     q = django_filters.CharFilter(method="filter_text", label=_("text"))
     ordering = django_filters.OrderingFilter(fields=("starts_on", "title", "id"))
 
@@ -41,8 +46,12 @@ class OpinionReportFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=ReportStatus.choices)
     member = django_filters.NumberFilter(field_name="members", label=_("member"))
     year = year_filter("received_on")
-    received_after = django_filters.DateFilter(field_name="received_on", lookup_expr="gte")
-    received_before = django_filters.DateFilter(field_name="received_on", lookup_expr="lte")
+    received_after = django_filters.DateFilter(
+        field_name="received_on", lookup_expr="gte", label=_("received from"), widget=DATE
+    )
+    received_before = django_filters.DateFilter(
+        field_name="received_on", lookup_expr="lte", label=_("received until"), widget=DATE
+    )
     q = django_filters.CharFilter(method="filter_text", label=_("text"))
     ordering = django_filters.OrderingFilter(fields=("received_on", "title", "id"))
 

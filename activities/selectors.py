@@ -24,7 +24,7 @@ from activities.models import (
 from hcppcc.directory.models import Member
 from proposals.choices import ACCEPTED_STATES, AwardKind, ProposalStatus
 from proposals.models import Assignment, Award, CoSigner, Feedback, Proposal, Supervision
-from proposals.selectors import latest_approved_replies
+from proposals.selectors import Tally, latest_approved_replies
 
 # The bulletin the summary counts: 《呼和浩特市社情民意》.
 BULLETIN_SERIES = "呼和浩特市社情民意"
@@ -262,3 +262,14 @@ def midyear_reminders(year: int, below: Decimal) -> list[tuple[DutyScorecard, li
         if reasons:
             reminders.append((card, reasons))
     return reminders
+
+
+def activities_by_kind(year: int) -> list[Tally]:
+    """How many activities of each kind took place (started) in ``year``, most first."""
+    rows = (
+        Activity.objects.filter(starts_on__year=year)
+        .values("kind__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "kind__name")
+    )
+    return [Tally(row["kind__name"], row["n"]) for row in rows]

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "hcppcc.directory",
     "proposals",
     "activities",
+    "pages",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hcppcc.directory.context_processors.roles",
+                "pages.context_processors.navigation",
             ],
         },
     },

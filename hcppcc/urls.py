@@ -6,14 +6,15 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from hcppcc.directory import views as directory_views
 from hcppcc.directory.forms import SignInForm
+from pages import views as pages
 
 admin.site.site_header = admin.site.site_title = "hcppcc"
 handler404 = "hcppcc.api_support.not_found"
 
 urlpatterns = [
-    path("", directory_views.home, name="home"),
+    path("", pages.home, name="home"),
+    path("", include("pages.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -5,7 +5,7 @@ its service; a step that may not be taken shows the reason and changes nothing.
 """
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -18,7 +18,6 @@ from hcppcc.directory.models import Session
 from proposals import services, workflow
 from proposals.choices import EvaluationRating, ProposalStatus
 from proposals.errors import WorkflowError
-from proposals.forms import AssignRowFormSet
 from proposals.models import (
     Assignment,
     Award,
@@ -110,26 +109,15 @@ class WorkflowAdmin(admin.ModelAdmin):
             )
             return HttpResponseRedirect(change_url)
 
-        data = request.POST if request.method == "POST" else None
-        files = request.FILES if request.method == "POST" else None
-        form = spec.form(data, files, **spec.form_kwargs(record))
-        units = AssignRowFormSet(data, prefix="units") if spec.with_units else None
-        if data is not None and form.is_valid() and (units is None or units.is_valid()):
-            cleaned = dict(form.cleaned_data)
-            if units is not None:
-                cleaned["units"] = [row for row in units.cleaned_data if row]
-            try:
-                spec.run(record, request.user, cleaned)
-            except WorkflowError as error:
-                self.message_user(request, error.message, messages.ERROR)
-            except ValidationError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
-            else:
-                self.message_user(
-                    request, _("Done: %(step)s.") % {"step": spec.label}, messages.SUCCESS
-                )
-                return HttpResponseRedirect(change_url)
+        posted = request.method == "POST"
+        form, units = spec.bind(
+            record, request.POST if posted else None, request.FILES if posted else None
+        )
+        if posted and spec.take(record, request.user, form, units):
+            self.message_user(
+                request, _("Done: %(step)s.") % {"step": spec.label}, messages.SUCCESS
+            )
+            return HttpResponseRedirect(change_url)
 
         media = self.media + form.media + (units.media if units is not None else form.media)
         context = {

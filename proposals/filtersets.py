@@ -4,22 +4,52 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
-from proposals.choices import AssignmentRole, AssignmentStatus, ProposalStatus, ProposerKind
-from proposals.models import Assignment, Feedback, LookBackItem, Proposal, Reply, Supervision
+from hcppcc.filter_widgets import DATE, YES_NO
+from proposals.choices import (
+    AssignmentRole,
+    AssignmentStatus,
+    ProposalStatus,
+    ProposerKind,
+    Satisfaction,
+)
+from proposals.models import (
+    Assignment,
+    Feedback,
+    LookBackItem,
+    Proposal,
+    Reply,
+    ResultClass,
+    Supervision,
+)
 
 
 class ProposalFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=ProposalStatus.choices)
     kind = django_filters.ChoiceFilter(field_name="proposer_kind", choices=ProposerKind.choices)
-    key = django_filters.BooleanFilter(field_name="is_key")
+    key = django_filters.BooleanFilter(field_name="is_key", label=_("key proposal"), widget=YES_NO)
     unit = django_filters.NumberFilter(method="filter_unit", label=_("handling unit"))
     proposer = django_filters.NumberFilter(field_name="lead_member", label=_("lead proposer"))
-    result_class = django_filters.CharFilter(method="filter_result_class", label=_("result class"))
-    satisfaction = django_filters.CharFilter(method="filter_satisfaction", label=_("feedback"))
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
-    submitted_after = django_filters.DateFilter(field_name="submitted_at", lookup_expr="date__gte")
-    submitted_before = django_filters.DateFilter(field_name="submitted_at", lookup_expr="date__lte")
+    result_class = django_filters.ModelChoiceFilter(
+        queryset=ResultClass.objects.all(),
+        to_field_name="code",
+        method="filter_result_class",
+        label=_("result class"),
+    )
+    satisfaction = django_filters.ChoiceFilter(
+        choices=Satisfaction.choices, method="filter_satisfaction", label=_("feedback")
+    )
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label=_("overdue"), widget=YES_NO
+    )
+    submitted_after = django_filters.DateFilter(
+        field_name="submitted_at", lookup_expr="date__gte", label=_("submitted from"), widget=DATE
+    )
+    submitted_before = django_filters.DateFilter(
+        field_name="submitted_at", lookup_expr="date__lte", label=_("submitted until"), widget=DATE
+    )
     q = django_filters.CharFilter(method="filter_text", label=_("text"))
     ordering = django_filters.OrderingFilter(
         fields=("case_number", "registration_number", "submitted_at", "updated_at", "title")
@@ -35,9 +65,10 @@ class ProposalFilterSet(django_filters.FilterSet):
         )
         return queryset.filter(Exists(held))
 
+    @extend_schema_field(OpenApiTypes.STR)  # the class's code, e.g. "A"
     def filter_result_class(self, queryset, name, value):
         replies = Reply.objects.filter(
-            assignment__proposal=OuterRef("pk"), status="approved", result_class__code=value
+            assignment__proposal=OuterRef("pk"), status="approved", result_class=value
         )
         return queryset.filter(Exists(replies))
 
@@ -62,8 +93,12 @@ class ProposalFilterSet(django_filters.FilterSet):
 class AssignmentFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=AssignmentStatus.choices)
     role = django_filters.ChoiceFilter(choices=AssignmentRole.choices)
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
-    due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte")
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label=_("overdue"), widget=YES_NO
+    )
+    due_before = django_filters.DateFilter(
+        field_name="due_on", lookup_expr="lte", label=_("due by"), widget=DATE
+    )
 
     class Meta:
         model = Assignment
@@ -80,8 +115,12 @@ class ReplyFilterSet(django_filters.FilterSet):
     session = django_filters.NumberFilter(
         field_name="assignment__proposal__session", label=_("session")
     )
-    replied_after = django_filters.DateFilter(field_name="reply_date", lookup_expr="gte")
-    replied_before = django_filters.DateFilter(field_name="reply_date", lookup_expr="lte")
+    replied_after = django_filters.DateFilter(
+        field_name="reply_date", lookup_expr="gte", label=_("replied from"), widget=DATE
+    )
+    replied_before = django_filters.DateFilter(
+        field_name="reply_date", lookup_expr="lte", label=_("replied until"), widget=DATE
+    )
     ordering = django_filters.OrderingFilter(fields=("reply_date", "id"))
 
     class Meta:

@@ -21,6 +21,7 @@ from proposals.choices import (
     ProposalStatus,
     ReplyStatus,
     RequestDecision,
+    Satisfaction,
 )
 from proposals.models import (
     Assignment,
@@ -245,6 +246,10 @@ class Clock:
     def overdue(self) -> bool:
         return self.days_left < 0
 
+    @property
+    def days_late(self) -> int:
+        return max(0, -self.days_left)
+
 
 def _clock(label, due: datetime.date, today: datetime.date) -> Clock:
     return Clock(label=str(label), due=due, days_left=(due - today).days)
@@ -323,3 +328,119 @@ def public_record(proposal: Proposal) -> dict:
         ).select_related("assignment__unit", "result_class")
     ]
     return record
+
+
+@dataclass
+class Tally:
+    """One bar of a chart and one row of the table beside it."""
+
+    label: str
+    count: int
+    key: str = ""
+
+
+def _tallies(rows, key: str, labels: dict, order=None) -> list[Tally]:
+    counts = {row[key]: row["n"] for row in rows}
+    keys = list(order) if order is not None else sorted(counts, key=lambda k: -counts[k])
+    return [Tally(str(labels.get(k, k or "—")), counts.get(k, 0), str(k or "")) for k in keys]
+
+
+@dataclass
+class SessionDashboard:
+    """The office's view of one session: where its proposals stand, how the units answer."""
+
+    session: object
+    by_status: list[Tally]
+    by_category: list[Tally]
+    replies_by_class: list[Tally]
+    satisfaction: list[Tally]
+    overdue: list[Assignment]
+    overdue_count: int
+    due_soon: list[Assignment]
+    due_soon_count: int
+    units: list[UnitScorecard]
+    replied_on_time: int
+    answering: int
+    key_proposals: list
+
+    @property
+    def total(self) -> int:
+        return sum(t.count for t in self.by_status)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.replied_on_time / self.answering if self.answering else None
+
+
+def session_dashboard(session, today: datetime.date, *, due_days: int = 14, rows: int = 10):
+    """Everything the dashboard shows for ``session``, in a fixed number of queries that
+    grows with the session asked for, not with the archive."""
+    from proposals.models import Supervision
+
+    proposals = Proposal.objects.filter(session=session)
+    by_status = _tallies(
+        proposals.values("status").annotate(n=Count("pk")),
+        "status",
+        dict(ProposalStatus.choices),
+        order=list(ProposalStatus.values),
+    )
+    by_status = [t for t in by_status if t.count]
+    by_category = _tallies(
+        proposals.exclude(category=None).values("category__name").annotate(n=Count("pk")),
+        "category__name",
+        {},
+    )
+    replies = Reply.objects.filter(
+        status=ReplyStatus.APPROVED,
+        assignment__proposal__session=session,
+        assignment__role__in=ANSWERING_ROLES,
+    )
+    class_rows = list(
+        replies.values("result_class__code", "result_class__name").annotate(n=Count("pk"))
+    )
+    replies_by_class = sorted(
+        (
+            Tally(
+                f"{r['result_class__code']} {r['result_class__name']}",
+                r["n"],
+                r["result_class__code"],
+            )
+            for r in class_rows
+        ),
+        key=lambda t: t.key,
+    )
+    satisfaction = _tallies(
+        Feedback.objects.filter(proposal__session=session).values("result").annotate(n=Count("pk")),
+        "result",
+        dict(Satisfaction.choices),
+        order=Satisfaction.values,
+    )
+    assignments = Assignment.objects.filter(proposal__session=session)
+    overdue = assignments.overdue(today).for_list().order_by("due_on", "pk")
+    due_soon = assignments.due_soon(today, due_days).for_list()
+    cards = unit_scorecards(session.year)
+    ranked = sorted(
+        (card for card in cards if card.answering),
+        key=lambda card: (-(card.on_time_rate or 0), card.unit.name),
+    )
+    key_proposals = list(
+        Supervision.objects.filter(proposal__session=session)
+        .select_related("proposal", "proposal__session")
+        .prefetch_related("leaders")
+        .order_by("proposal__case_number")
+    )
+    return SessionDashboard(
+        session=session,
+        by_status=by_status,
+        by_category=by_category,
+        replies_by_class=replies_by_class,
+        satisfaction=satisfaction,
+        overdue=list(overdue[:rows]),
+        overdue_count=overdue.count(),
+        due_soon=list(due_soon[:rows]),
+        due_soon_count=due_soon.count(),
+        units=ranked,
+        replied_on_time=sum(card.replied_on_time for card in cards),
+        answering=sum(card.answering for card in cards),
+        key_proposals=key_proposals,
+    )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from proposals import forms as step_forms
@@ -31,6 +32,7 @@ from proposals.choices import (
 )
 from proposals.choices import AssignmentAction as AA
 from proposals.choices import ProposalAction as PA
+from proposals.errors import WorkflowError
 from proposals.services.key import NOMINABLE_STATES
 
 
@@ -56,6 +58,32 @@ class Step:
 
     def available(self, record, user) -> bool:
         return self.applies(record) and self.permitted(record, user)
+
+    def bind(self, record, data=None, files=None) -> tuple[forms.Form, Any]:
+        """The step's form (and, for assigning, the table of units) bound to ``data``."""
+        form = self.form(data, files, **self.form_kwargs(record))
+        units = step_forms.AssignRowFormSet(data, prefix="units") if self.with_units else None
+        return form, units
+
+    def take(self, record, user, form, units=None) -> bool:
+        """Take the step with a bound form's input. On bad input, or when the service
+        refuses (a state or a rule), answer False with the reasons on the form; the
+        service's transaction has then written nothing."""
+        if not form.is_valid() or (units is not None and not units.is_valid()):
+            return False
+        cleaned = dict(form.cleaned_data)
+        if units is not None:
+            cleaned["units"] = [row for row in units.cleaned_data if row]
+        try:
+            self.run(record, user, cleaned)
+        except WorkflowError as error:
+            form.add_error(None, error.message)
+            return False
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+            return False
+        return True
 
 
 def _proposal_in(action: str) -> Callable:

@@ -10,24 +10,16 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from activities import workflow
+from activities import scopes, workflow
 from activities.filtersets import ActivityFilterSet, OpinionReportFilterSet
 from activities.models import Activity, Bulletin, OpinionReport
 from activities.selectors import member_scorecards, yearly_figures
 from hcppcc.api_support import ETagMixin
 from hcppcc.api_writes import RecordWriteMixin
-from hcppcc.directory.choices import Role
 from hcppcc.directory.models import Member
 from hcppcc.exports import ExportMixin
 from proposals.api.views import WorkflowViewSet
 from proposals.selectors import unit_scorecards
-
-# Who reads the committee's work (DESIGN.md role table): not handling units, not members.
-READERS = (Role.PROPOSAL_OFFICE, Role.COMMITTEE_STAFF, Role.LEADER, Role.AUDITOR)
-
-
-def reads_the_work(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.has_role(*READERS))
 
 
 def year_param(request) -> int:
@@ -97,9 +89,7 @@ class ActivityViewSet(RecordWriteMixin, WorkflowViewSet):
     steps = workflow.ACTIVITY_STEPS
 
     def get_queryset(self):
-        if not reads_the_work(self.request.user):
-            return Activity.objects.none()
-        return Activity.objects.for_list().order_by("-starts_on", "-id")
+        return scopes.activities(self.request.user).for_list().order_by("-starts_on", "-id")
 
 
 class OpinionReportSerializer(serializers.ModelSerializer):
@@ -124,9 +114,7 @@ class OpinionReportViewSet(RecordWriteMixin, WorkflowViewSet):
     steps = workflow.REPORT_STEPS
 
     def get_queryset(self):
-        if not reads_the_work(self.request.user):
-            return OpinionReport.objects.none()
-        return OpinionReport.objects.order_by("-received_on", "-id")
+        return scopes.opinion_reports(self.request.user).order_by("-received_on", "-id")
 
 
 class BulletinSerializer(serializers.ModelSerializer):
@@ -141,9 +129,7 @@ class BulletinViewSet(RecordWriteMixin, ETagMixin, ExportMixin, viewsets.ReadOnl
     filterset_fields = ("year", "series")
 
     def get_queryset(self):
-        if not reads_the_work(self.request.user):
-            return Bulletin.objects.none()
-        return Bulletin.objects.order_by("-year", "-number")
+        return scopes.bulletins(self.request.user).order_by("-year", "-number")
 
 
 YEAR = OpenApiParameter("year", int, required=True, description="1949–2999, e.g. 2020")
@@ -154,7 +140,7 @@ class YearlyFiguresView(APIView):
 
     @extend_schema(parameters=[YEAR], responses=OpenApiTypes.OBJECT)
     def get(self, request):
-        if not reads_the_work(request.user):
+        if not scopes.reads_the_work(request.user):
             raise NotFound()
         return Response(yearly_figures(year_param(request)))
 
@@ -164,7 +150,7 @@ class UnitScorecardsView(APIView):
 
     @extend_schema(parameters=[YEAR], responses=OpenApiTypes.OBJECT)
     def get(self, request):
-        if not reads_the_work(request.user):
+        if not scopes.reads_the_work(request.user):
             raise NotFound()
         year = year_param(request)
         cards = unit_scorecards(year)
@@ -201,7 +187,7 @@ class MemberScorecardView(APIView):
     def get(self, request, pk: int):
         member = Member.objects.filter(pk=pk).first()
         own = member is not None and getattr(request.user, "member", None) == member
-        if member is None or not (reads_the_work(request.user) or own):
+        if member is None or not (scopes.reads_the_work(request.user) or own):
             raise NotFound()
         (card,) = member_scorecards(year_param(request), members=[member])
         return Response(

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from hcppcc.api_support import ETagMixin, etag_of
 from hcppcc.exports import ExportMixin
-from proposals import policies, services, workflow
+from proposals import policies, scopes, services, workflow
 from proposals.choices import ProposalAction
 from proposals.errors import IllegalTransition
 from proposals.filtersets import (
@@ -33,7 +33,6 @@ from proposals.models import (
     ReturnRequest,
     Supervision,
 )
-from proposals.models.lifecycle import READ_ALL_ROLES
 from proposals.services.lifecycle import CONTENT_FIELDS
 
 
@@ -242,12 +241,7 @@ class ReplyViewSet(WorkflowViewSet):
     steps = workflow.REPLY_STEPS
 
     def get_queryset(self):
-        visible = Assignment.objects.visible_to(self.request.user)
-        return (
-            Reply.objects.filter(assignment__in=visible)
-            .select_related("result_class")
-            .order_by("-id")
-        )
+        return scopes.replies(self.request.user).select_related("result_class").order_by("-id")
 
 
 class FeedbackSerializer(serializers.ModelSerializer):
@@ -262,8 +256,7 @@ class FeedbackViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
     filterset_fields = ("proposal", "round", "result")
 
     def get_queryset(self):
-        visible = Proposal.objects.visible_to(self.request.user)
-        return Feedback.objects.filter(proposal__in=visible).order_by("-id")
+        return scopes.feedback(self.request.user).order_by("-id")
 
 
 class RequestSerializer(serializers.ModelSerializer):
@@ -301,8 +294,7 @@ class AssignmentScopedViewSet(WorkflowViewSet):
     filterset_fields = ("assignment", "decision")
 
     def get_queryset(self):
-        visible = Assignment.objects.visible_to(self.request.user)
-        return self.model.objects.filter(assignment__in=visible).order_by("-id")
+        return scopes.requests(self.model, self.request.user).order_by("-id")
 
 
 class ReturnRequestViewSet(AssignmentScopedViewSet):
@@ -341,8 +333,7 @@ class KeyNominationViewSet(WorkflowViewSet):
     steps = workflow.KEY_NOMINATION_STEPS
 
     def get_queryset(self):
-        visible = Proposal.objects.visible_to(self.request.user)
-        return KeyNomination.objects.filter(proposal__in=visible).order_by("-id")
+        return scopes.key_nominations(self.request.user).order_by("-id")
 
 
 class SupervisionSerializer(serializers.ModelSerializer):
@@ -367,16 +358,11 @@ class SupervisionViewSet(WorkflowViewSet):
     steps = workflow.SUPERVISION_STEPS
 
     def get_queryset(self):
-        visible = Proposal.objects.visible_to(self.request.user)
         return (
-            Supervision.objects.filter(proposal__in=visible)
+            scopes.supervisions(self.request.user)
             .prefetch_related("leaders", "events")
             .order_by("-id")
         )
-
-
-def reads_everything(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.has_role(*READ_ALL_ROLES))
 
 
 class LookBackCampaignSerializer(serializers.ModelSerializer):
@@ -424,11 +410,11 @@ class LookBackCampaignViewSet(
         return Response(LookBackCampaignWriteSerializer(campaign).data, status=201)
 
     def get_queryset(self):
-        # Campaigns are the office's: leaders and auditors read them, units and members not.
-        user = self.request.user
-        if not reads_everything(user):
-            return LookBackCampaign.objects.none()
-        return LookBackCampaign.objects.prefetch_related("result_classes").order_by("-id")
+        return (
+            scopes.lookback_campaigns(self.request.user)
+            .prefetch_related("result_classes")
+            .order_by("-id")
+        )
 
 
 class LookBackItemSerializer(serializers.ModelSerializer):
@@ -455,7 +441,4 @@ class LookBackItemViewSet(WorkflowViewSet):
     steps = workflow.LOOK_BACK_ITEM_STEPS
 
     def get_queryset(self):
-        user = self.request.user
-        if not reads_everything(user):
-            return LookBackItem.objects.none()
-        return LookBackItem.objects.order_by("-id")
+        return scopes.lookback_items(self.request.user).order_by("-id")

@@ -148,7 +148,7 @@ class AssignmentQuerySet(models.QuerySet):
 
     def overdue(self, today: datetime.date) -> "AssignmentQuerySet":
         """Assignments past their due date without an approved reply (or, for a joint unit,
-        without its opinion), annotated with ``days_overdue``."""
+        without its opinion), annotated with ``overdue_by`` (a timedelta)."""
         return (
             self.open()
             .filter(due_on__lt=today)

@@ -147,8 +147,9 @@ def test_an_inactive_user_cannot_sign_in(client, office):
 
 @pytest.mark.django_db
 def test_each_role_reaches_its_home_page(client, persona):
+    """The office, leaders and auditors land on the dashboard; the others on their list."""
     client.force_login(persona)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("home"), follow=True)
     assert response.status_code == 200
 
 
@@ -160,7 +161,7 @@ def test_sign_in_with_a_password_lands_on_the_home_page(client, office):
         follow=True,
     )
     assert response.redirect_chain[-1][0] == reverse("home")
-    assert "欢迎" in response.content.decode()
+    assert "工作台" in response.content.decode()
 
 
 @pytest.mark.django_db

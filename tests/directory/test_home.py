@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 def test_the_office_sees_the_directory_counts(client, office):
     load_seeds()
     client.force_login(office)
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("pages:account")).content.decode()
     assert "提案委办公室" in page
     assert "承办单位" in page
     assert "区、旗、县政府" in page
@@ -20,7 +20,7 @@ def test_the_office_sees_the_directory_counts(client, office):
 
 def test_a_unit_user_sees_its_unit_and_not_the_directory(client, unit_a_user):
     client.force_login(unit_a_user)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("pages:account"))
     page = response.content.decode()
     assert "甲单位" in page
     assert response.context["counts"] is None
@@ -28,7 +28,7 @@ def test_a_unit_user_sees_its_unit_and_not_the_directory(client, unit_a_user):
 
 def test_a_member_sees_their_member_record(client, member_user):
     client.force_login(member_user)
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("pages:account")).content.decode()
     assert "委员甲" in page
     assert "数据录入" not in page
 
@@ -39,26 +39,26 @@ def test_the_home_page_reads_a_fixed_number_of_queries(client, office, django_as
     # session, user, groups (roles), member link, current session, seven directory counts,
     # units by kind, and the user's and groups' permissions for the links.
     with django_assert_num_queries(15):
-        client.get(reverse("home"))
+        client.get(reverse("pages:account"))
 
 
 def test_english_is_available(client, office):
     client.force_login(office)
-    page = client.get(reverse("home"), headers={"accept-language": "en"}).content.decode()
+    page = client.get(reverse("pages:account"), headers={"accept-language": "en"}).content.decode()
     assert "Welcome" in page
     assert "Proposal office" in page
 
 
 def test_each_staff_role_finds_its_work_from_the_home_page(client, office, committee_staff, leader):
     client.force_login(office)
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("pages:account")).content.decode()
     assert reverse("admin:proposals_proposal_scorecards") in page
     client.force_login(committee_staff)
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("pages:account")).content.decode()
     assert reverse("admin:activities_opinionreport_changelist") in page
     assert reverse("admin:proposals_proposal_scorecards") not in page
     client.force_login(leader)
     assert (
         reverse("admin:proposals_supervision_changelist")
-        in client.get(reverse("home")).content.decode()
+        in client.get(reverse("pages:account")).content.decode()
     )

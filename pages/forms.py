@@ -1,0 +1,58 @@
+"""Forms of the staff pages that are not workflow steps (those live in proposals/forms.py)."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from hcppcc.directory.choices import Role
+from hcppcc.directory.models import Member, Session
+from proposals import services
+from proposals.errors import WorkflowError
+from proposals.models import Proposal
+
+
+class ProposalDraftForm(forms.ModelForm):
+    """A proposal as the office types it in from the paper form, or as a member drafts it."""
+
+    class Meta:
+        model = Proposal
+        fields = (
+            "session",
+            "title",
+            "proposer_kind",
+            "lead_member",
+            "organization",
+            "committee",
+            "sector",
+            "situation",
+            "suggestions",
+            "explanation",
+        )
+        widgets = {
+            "situation": forms.Textarea(attrs={"rows": 5}),
+            "suggestions": forms.Textarea(attrs={"rows": 5}),
+            "explanation": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["session"].initial = Session.objects.current()
+        self.fields["lead_member"].queryset = Member.objects.active().order_by("name")
+        office = user.is_superuser or user.has_role(Role.PROPOSAL_OFFICE)
+        if not office:
+            # A member drafts in their own name only.
+            own = Member.objects.filter(user=user)
+            self.fields["lead_member"].queryset = own
+            self.fields["lead_member"].initial = own.first()
+
+    def save_through_service(self, *, by) -> Proposal | None:
+        """Create the draft through ``proposal_create``; None, with the reason on the form,
+        when the service refuses."""
+        try:
+            return services.proposal_create(proposal=self.instance, by=by)
+        except WorkflowError as error:
+            self.add_error(None, error.message)
+        except ValidationError as error:
+            for message in error.messages:
+                self.add_error(None, message)
+        return None

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from pages import views
+
+app_name = "pages"
+
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("account/", views.account, name="account"),
+    path("proposals/", views.ProposalList.as_view(), name="proposals"),
+    path("proposals/new/", views.proposal_new, name="proposal-new"),
+    path("proposals/<int:pk>/", views.proposal_detail, name="proposal"),
+    path("assignments/", views.AssignmentList.as_view(), name="assignments"),
+    path("assignments/<int:pk>/", views.assignment_detail, name="assignment"),
+    path("key-proposals/", views.SupervisionList.as_view(), name="supervisions"),
+    path("look-back/", views.LookBackList.as_view(), name="lookback"),
+    path("activities/", views.ActivityList.as_view(), name="activities"),
+    path("opinion-reports/", views.OpinionReportList.as_view(), name="reports"),
+    path("members/", views.MemberList.as_view(), name="members"),
+    path("units/", views.UnitList.as_view(), name="units"),
+    path("figures/", views.figures, name="figures"),
+    path("scorecards/units/", views.unit_scorecards_page, name="unit-scorecards"),
+    path("scorecards/members/", views.duty_scorecards_page, name="duty-scorecards"),
+    path("do/<slug:kind>/<int:pk>/<slug:name>/", views.step, name="step"),
+]

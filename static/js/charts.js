@@ -1,0 +1,32 @@
+// Draws each <canvas data-chart="key"> from the page's #chart-data JSON
+// ({key: {labels: [...], counts: [...]}}). The same numbers are in the table beside it.
+(function () {
+  "use strict";
+  var source = document.getElementById("chart-data");
+  if (!source || typeof Chart === "undefined") { return; }
+  var data = JSON.parse(source.textContent);
+  var palette = ["#b02a37", "#e35d6a", "#fd7e14", "#ffc107", "#198754", "#20c997",
+                 "#0d6efd", "#6f42c1", "#6c757d", "#adb5bd"];
+  document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+    var series = data[canvas.dataset.chart];
+    if (!series) { return; }
+    var type = canvas.dataset.type || "bar";
+    var round = type === "doughnut";
+    new Chart(canvas, {
+      type: type,
+      data: {
+        labels: series.labels,
+        datasets: [{
+          data: series.counts,
+          backgroundColor: round ? palette : palette[0],
+        }],
+      },
+      options: {
+        indexAxis: canvas.dataset.horizontal ? "y" : "x",
+        animation: false,
+        plugins: { legend: { display: round, position: "right" } },
+        scales: round ? {} : { x: { ticks: { autoSkip: false } }, y: { beginAtZero: true } },
+      },
+    });
+  });
+})();

@@ -1,0 +1,4 @@
+"""The proposal fixtures serve the page tests too."""
+
+from tests.api.conftest import a_bit_of_everything  # noqa: F401
+from tests.proposals.conftest import proposer, reference, session, unit_c, walk  # noqa: F401

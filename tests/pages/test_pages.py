@@ -1,0 +1,270 @@
+"""The staff pages: who opens which, what each list costs, the forms' Chinese errors, and
+steps taken through the pages."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, reverse
+
+from pages import urls as page_urls
+from proposals.choices import AssignmentRole, AssignmentStatus, ProposalStatus
+from proposals.models import Assignment, Proposal, Transition
+from tests.proposals.conftest import refreshed
+
+pytestmark = pytest.mark.django_db
+S = ProposalStatus
+
+OFFICE, STAFF, LEADER, UNIT_A, UNIT_B, MEMBER, AUDITOR = (
+    "office",
+    "committee_staff",
+    "leader",
+    "unit_a_user",
+    "unit_b_user",
+    "member_user",
+    "auditor",
+)
+EVERYONE = {OFFICE, STAFF, LEADER, UNIT_A, UNIT_B, MEMBER, AUDITOR}
+OVERVIEW = {OFFICE, LEADER, AUDITOR}
+WORK = {OFFICE, STAFF, LEADER, AUDITOR}
+
+# url name -> who opens it (from DESIGN.md's role table); the others get 403
+OPENS = {
+    "dashboard": OVERVIEW,
+    "account": EVERYONE,
+    "proposals": EVERYONE,
+    "proposal-new": {OFFICE, MEMBER},
+    "assignments": OVERVIEW | {UNIT_A, UNIT_B, MEMBER},
+    "supervisions": EVERYONE,
+    "lookback": OVERVIEW,
+    "activities": WORK,
+    "reports": WORK,
+    "members": WORK,
+    "units": WORK,
+    "figures": WORK,
+    "unit-scorecards": WORK,
+    "duty-scorecards": WORK,
+}
+RECORD_PAGES = {"proposal", "assignment", "step"}  # tested on records below
+
+
+def test_the_table_covers_every_page():
+    names = {p.name for p in page_urls.urlpatterns if isinstance(p, URLPattern)}
+    assert names == set(OPENS) | RECORD_PAGES
+
+
+@pytest.mark.parametrize("name", sorted(EVERYONE))
+def test_every_page_opens_for_the_roles_that_may_see_it(name, request, client, a_bit_of_everything):
+    client.force_login(request.getfixturevalue(name))
+    wrong = []
+    for page, allowed in OPENS.items():
+        code = client.get(reverse(f"pages:{page}")).status_code
+        if code != (200 if name in allowed else 403):
+            wrong.append((page, code))
+    assert not wrong, wrong
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    for page in OPENS:
+        response = client.get(reverse(f"pages:{page}"))
+        assert response.status_code == 302, page
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_unit_sees_only_its_own_records_and_others_are_404(client, walk, unit_b_user, unit_c):
+    from proposals import services
+
+    mine = walk.to(S.ASSIGNED)  # unit B is the joint unit
+    other = walk.to(S.ACCEPTED)
+    services.proposal_assign(
+        proposal=other,
+        by=walk.office,
+        units=[services.UnitAssignment(unit_c, AssignmentRole.LEAD)],
+    )
+    foreign = other.assignments.get()
+    client.force_login(unit_b_user)
+    desk = client.get(reverse("pages:assignments")).content.decode()
+    assert mine.title in desk
+    assert other.title not in desk
+    assert client.get(reverse("pages:assignment", args=[foreign.pk])).status_code == 404
+    assert client.get(reverse("pages:proposal", args=[other.pk])).status_code == 404
+    step = reverse("pages:step", args=["assignment", foreign.pk, "acknowledge"])
+    assert client.post(step).status_code == 404
+    assert refreshed(foreign).status == AssignmentStatus.ASSIGNED
+    # Its own proposal's timeline shows its own handling, not the lead unit's.
+    walk_lead = walk.lead(mine)
+    services.assignment_acknowledge(assignment=walk_lead, by=walk.office)
+    timeline = client.get(reverse("pages:proposal", args=[mine.pk])).context["timeline"]
+    shown = {event.assignment_id for event in timeline}
+    assert walk_lead.pk not in shown
+    assert shown <= {None, walk.joint(mine).pk}
+
+
+LISTS = [
+    "proposals",
+    "assignments",
+    "supervisions",
+    "lookback",
+    "activities",
+    "reports",
+    "members",
+    "units",
+]
+
+
+@pytest.mark.parametrize("page", LISTS)
+def test_every_list_page_reads_a_fixed_number_of_queries(page, client, office, walk, leader):
+    """The same count with a few rows as with several times more."""
+    client.force_login(office)
+    url = reverse(f"pages:{page}")
+    counts = []
+    for _ in range(2):
+        _more(walk, leader)
+        client.get(url)  # warm the session and the user's roles
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def _more(walk, leader):
+    """Records behind every list, more each time it is called."""
+    import datetime
+
+    from activities.models import Activity, ActivityKind, OpinionReport
+    from proposals import services
+    from proposals.models import LookBackCampaign
+    from tests.factories import HandlingUnitFactory, MemberFactory
+
+    day = datetime.date(2020, 6, 1)
+    kind, _ = ActivityKind.objects.get_or_create(name="视察")
+    for _ in range(3):
+        walk.to(S.CLOSED)
+        handling = walk.to(S.HANDLING)
+        nomination = services.key_nominate(
+            proposal=handling, by=walk.office, nominated_by="office", nominated_on=day
+        )
+        services.key_decide(nomination=nomination, by=walk.office, approve=True, decided_on=day)
+        services.supervision_plan(proposal=handling, by=walk.office, leaders=[leader.member])
+        MemberFactory()
+        HandlingUnitFactory()
+        Activity.objects.create(kind=kind, title="活动", starts_on=day)
+        OpinionReport.objects.create(title="信息", received_on=day)
+    services.lookback_campaign_create(
+        campaign=LookBackCampaign(
+            name=f"回头看{Proposal.objects.count()}",
+            year=2020,
+            session=walk.session,
+            starts_on=day,
+            ends_on=day,
+        ),
+        by=walk.office,
+        result_classes=[walk.ref["A"]],
+    )
+
+
+def test_the_dashboard_counts_this_sessions_proposals(client, office, walk):
+    for status in (S.SUBMITTED, S.HANDLING, S.CLOSED):
+        walk.to(status)
+    client.force_login(office)
+    response = client.get(reverse("pages:dashboard"), {"session": walk.session.pk})
+    assert response.context["board"].total == 3
+    page = response.content.decode()
+    assert 'id="total-proposals">3<' in page
+    assert "chart-data" in page
+
+
+def test_a_step_form_shows_chinese_errors_and_changes_nothing(client, office, walk):
+    submitted = walk.to(S.SUBMITTED)
+    client.force_login(office)
+    url = reverse("pages:step", args=["proposal", submitted.pk, "reject"])
+    before = Transition.objects.count()
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 400
+    assert "该字段是必填项" in response.content.decode()
+    assert refreshed(submitted).status == S.SUBMITTED
+    assert Transition.objects.count() == before
+
+
+def test_a_refused_step_shows_the_services_reason_on_the_form(client, office, walk):
+    accepted = walk.to(S.ACCEPTED)
+    client.force_login(office)
+    url = reverse("pages:step", args=["proposal", accepted.pk, "assign"])
+    # Two lead units: the service refuses; the page says why and writes nothing.
+    data = {
+        "units-TOTAL_FORMS": "2",
+        "units-INITIAL_FORMS": "0",
+        "units-0-unit": walk.unit_a.pk,
+        "units-0-role": "lead",
+        "units-1-unit": walk.unit_b.pk,
+        "units-1-role": "lead",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert 'id="form-errors"' in response.content.decode()
+    assert not Assignment.objects.filter(proposal=accepted).exists()
+
+
+def test_the_office_takes_steps_through_the_pages(client, office, walk):
+    submitted = walk.to(S.SUBMITTED)
+    client.force_login(office)
+    accept = reverse("pages:step", args=["proposal", submitted.pk, "accept"])
+    response = client.post(accept, {"category": walk.ref["category"].pk})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("pages:proposal", args=[submitted.pk])
+    assert refreshed(submitted).status == S.ACCEPTED
+    detail = client.get(response["Location"]).content.decode()
+    assert "交办" in detail  # the next step is offered
+
+
+def test_a_step_the_role_may_not_take_is_403(client, member_user, walk):
+    submitted = walk.to(S.SUBMITTED)  # the member's own proposal
+    client.force_login(member_user)
+    url = reverse("pages:step", args=["proposal", submitted.pk, "accept"])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"category": walk.ref["category"].pk}).status_code == 403
+    assert refreshed(submitted).status == S.SUBMITTED
+
+
+def test_recording_a_proposal_needs_its_fields_in_chinese(client, office, walk):
+    client.force_login(office)
+    response = client.post(reverse("pages:proposal-new"), {})
+    assert response.status_code == 400
+    assert "该字段是必填项" in response.content.decode()
+    assert not Proposal.objects.exists()
+    created = client.post(
+        reverse("pages:proposal-new"),
+        {
+            "session": walk.session.pk,
+            "title": "关于增设公交线路的提案",
+            "proposer_kind": "individual",
+            "lead_member": walk.proposer.pk,
+            "situation": "线路少。",
+            "suggestions": "增设线路。",
+        },
+    )
+    assert created.status_code == 302
+    assert Proposal.objects.get().status == S.DRAFT
+
+
+def test_list_filters_live_in_the_url_and_exports_follow_them(client, office, walk):
+    walk.to(S.SUBMITTED)
+    walk.to(S.HANDLING)
+    client.force_login(office)
+    response = client.get(reverse("pages:proposals"), {"status": "submitted"})
+    assert response.context["page"].paginator.count == 1
+    page = response.content.decode()
+    assert "/api/v1/proposals/?status=submitted&amp;format=xlsx" in page
+    bad = client.get(reverse("pages:proposals"), {"submitted_after": "not a date"})
+    assert bad.context["page"].paginator.count == 0
+    assert "输入一个有效的日期" in bad.content.decode()
+
+
+def test_print_and_figures_pages(client, office, walk):
+    closed = walk.to(S.CLOSED)
+    client.force_login(office)
+    printed = client.get(reverse("pages:proposal", args=[closed.pk]), {"print": 1})
+    assert "经研究，已将相关建议纳入改造计划。" in printed.content.decode()
+    figures = client.get(reverse("pages:figures"), {"year": 2020})
+    assert figures.status_code == 200
+    assert figures.context["figures"]["year"] == 2020
