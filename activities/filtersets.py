@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.choices import ActivityStatus, ReportStatus
 from activities.models import Activity, OpinionReport
-from hcppcc.filter_widgets import DATE
+from hcppcc.filtering import DATE, StableOrderingFilter
 
 
 def year_filter(date_field: str) -> django_filters.NumberFilter:
@@ -28,7 +28,7 @@ class ActivityFilterSet(django_filters.FilterSet):
         field_name="starts_on", lookup_expr="lte", label=_("starts until"), widget=DATE
     )
     q = django_filters.CharFilter(method="filter_text", label=_("text"))
-    ordering = django_filters.OrderingFilter(fields=("starts_on", "title", "id"))
+    ordering = StableOrderingFilter(fields=("starts_on", "title", "id"))
 
     class Meta:
         model = Activity
@@ -53,7 +53,7 @@ class OpinionReportFilterSet(django_filters.FilterSet):
         field_name="received_on", lookup_expr="lte", label=_("received until"), widget=DATE
     )
     q = django_filters.CharFilter(method="filter_text", label=_("text"))
-    ordering = django_filters.OrderingFilter(fields=("received_on", "title", "id"))
+    ordering = StableOrderingFilter(fields=("received_on", "title", "id"))
 
     class Meta:
         model = OpinionReport

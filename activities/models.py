@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -152,7 +152,9 @@ class Bulletin(TimeStamped):
     """An issue (期) of the public-opinion bulletin, e.g. 《呼和浩特市社情民意》2020年第12期."""
 
     series = models.CharField(_("series"), max_length=100, default="呼和浩特市社情民意")
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(1949), MaxValueValidator(2999)]
+    )
     number = models.PositiveSmallIntegerField(_("issue"), validators=[MinValueValidator(1)])
     issued_on = models.DateField(_("issued on"))
     is_demo = models.BooleanField(_("demonstration record"), default=False, editable=False)

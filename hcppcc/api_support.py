@@ -7,7 +7,7 @@ they can see. Never a 500 for a workflow problem.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError
+from django.db import DataError, IntegrityError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
@@ -16,6 +16,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from hcppcc.records import StaleRecord
 from proposals.errors import NotAllowed, WorkflowError
 
 
@@ -28,6 +29,14 @@ class Pagination(PageNumberPagination):
 def exception_handler(error, context):
     if isinstance(error, NotAllowed):
         return Response({"detail": error.message}, status=status.HTTP_403_FORBIDDEN)
+    if isinstance(error, StaleRecord):
+        return Response({"detail": error.message}, status=status.HTTP_412_PRECONDITION_FAILED)
+    if isinstance(error, IntegrityError):
+        # Two writes racing for one unique value: the second lost; nothing was written.
+        return Response(
+            {"detail": _("Another record with these values was saved meanwhile.")},
+            status=status.HTTP_409_CONFLICT,
+        )
     if isinstance(error, WorkflowError):
         return Response({"detail": error.message}, status=status.HTTP_409_CONFLICT)
     if isinstance(error, OverflowError | DataError):
@@ -61,7 +70,7 @@ class ETagMixin:
 
     def check_if_match(self, request, record) -> Response | None:
         expected = request.headers.get("If-Match")
-        if expected and expected != etag_of(record):
+        if expected and expected != "*" and expected != etag_of(record):
             return Response(
                 {"detail": _("The record changed since you read it; read it again.")},
                 status=status.HTTP_412_PRECONDITION_FAILED,

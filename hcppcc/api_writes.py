@@ -26,9 +26,15 @@ class RecordWriteMixin(mixins.CreateModelMixin, mixins.UpdateModelMixin):
 
     def update(self, request, *args, **kwargs):
         record = self.get_object()
+        if not may_write(request.user, record):
+            raise PermissionDenied()
         if (stale := self.check_if_match(request, record)) is not None:
             return stale
+        self.check_editable(record)
         return self._write(request, record, partial=kwargs.get("partial", False), status=200)
+
+    def check_editable(self, record) -> None:
+        """Raise a WorkflowError (409) when the record's state no longer allows edits."""
 
     def _write(self, request, record, *, partial: bool, status: int) -> Response:
         if not may_write(request.user, record):
@@ -42,7 +48,11 @@ class RecordWriteMixin(mixins.CreateModelMixin, mixins.UpdateModelMixin):
             for name in list(changes)
             if record._meta.get_field(name).many_to_many
         }
-        record = record_save(record=record, by=request.user, changes=changes, related=related)
+        # The version the If-Match named (or this request read) must still be the one saved.
+        read = None if record._state.adding else record.updated_at
+        record = record_save(
+            record=record, by=request.user, changes=changes, related=related, unchanged_since=read
+        )
         response = Response(self.get_serializer(record).data, status=status)
         response["ETag"] = etag_of(record)
         return response

@@ -39,6 +39,9 @@ class ExportMixin:
         if export not in EXPORT_FORMATS:
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset())
+        # Run the query once before the response starts: bad input (an id too large for
+        # the database, say) is a 400 here, not a broken download after a 200.
+        queryset.exists()
         serializer_class = self.get_serializer_class()
         fields = list(serializer_class().fields)
         context = self.get_serializer_context()

@@ -12,6 +12,21 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 
+class StaleRecord(Exception):
+    """Someone else saved the record after the caller read it: its edit would undo theirs."""
+
+    def __init__(self, message=None):
+        super().__init__(message or _("The record changed since you read it; read it again."))
+        self.message = str(self.args[0])
+
+
+def check_unchanged(locked: models.Model, unchanged_since) -> None:
+    """Refuse an edit based on an older read (``unchanged_since``: the ``updated_at`` the
+    caller saw), checked on the locked row so that two edits of one read cannot both pass."""
+    if unchanged_since is not None and locked.updated_at != unchanged_since:
+        raise StaleRecord()
+
+
 def permission_for(model: type[models.Model], verb: str) -> str:
     """``"add"`` on Member → ``"directory.add_member"``."""
     return f"{model._meta.app_label}.{verb}_{model._meta.model_name}"
@@ -29,14 +44,17 @@ def record_save(
     by,
     changes: Mapping[str, object],
     related: Mapping[str, Iterable[models.Model]] | None = None,
+    unchanged_since=None,
 ) -> models.Model:
     """Apply ``changes`` (field → value) and ``related`` (many-to-many field → rows) to
     ``record`` — new or existing — validate it whole, and save it, if ``by`` holds the
-    model's add or change permission. Nothing is written when either check fails."""
+    model's add or change permission, and — when ``unchanged_since`` is given — if nobody
+    saved the record since the caller read it. Nothing is written when a check fails."""
     if not may_write(by, record):
         raise PermissionDenied(_("Your role does not allow changing these records."))
     if not record._state.adding:
         record = type(record)._default_manager.select_for_update().get(pk=record.pk)
+        check_unchanged(record, unchanged_since)
     for field, value in changes.items():
         setattr(record, field, value)
     record.full_clean()

@@ -1,42 +1,41 @@
-"""The navigation of the staff pages: only the pages the user's roles open."""
+"""The navigation of the staff pages: the pages the user's roles open, read from each
+view's own ``allowed`` roles so that the menu and the pages cannot disagree."""
 
-from django.urls import reverse
+from functools import cache
+
+from django.urls import resolve, reverse
 from django.utils.translation import gettext_lazy
 
-from activities.scopes import READERS as WORK
-from hcppcc.directory.choices import Role
-
-OVERVIEW = (Role.PROPOSAL_OFFICE, Role.LEADER, Role.AUDITOR)
-EVERYONE = tuple(Role)
-
-# (label, url name, roles that open it): the bar, then the "more" menu.
+# (label, url name): the bar, then the "figures and directory" menu.
 NAVIGATION = (
-    (gettext_lazy("Dashboard"), "pages:dashboard", OVERVIEW),
-    (gettext_lazy("Proposals"), "pages:proposals", EVERYONE),
-    (
-        gettext_lazy("Assignments"),
-        "pages:assignments",
-        (*OVERVIEW, Role.HANDLING_UNIT, Role.MEMBER),
-    ),
-    (gettext_lazy("Key proposals"), "pages:supervisions", OVERVIEW),
-    (gettext_lazy("Look-back"), "pages:lookback", OVERVIEW),
-    (gettext_lazy("Activities"), "pages:activities", WORK),
-    (gettext_lazy("Public-opinion reports"), "pages:reports", WORK),
+    (gettext_lazy("Dashboard"), "pages:dashboard"),
+    (gettext_lazy("Proposals"), "pages:proposals"),
+    (gettext_lazy("Assignments"), "pages:assignments"),
+    (gettext_lazy("Key proposals"), "pages:supervisions"),
+    (gettext_lazy("Look-back"), "pages:lookback"),
+    (gettext_lazy("Activities"), "pages:activities"),
+    (gettext_lazy("Public-opinion reports"), "pages:reports"),
 )
 MORE = (
-    (gettext_lazy("Yearly figures"), "pages:figures", WORK),
-    (gettext_lazy("Unit scorecards"), "pages:unit-scorecards", WORK),
-    (gettext_lazy("Duty scorecards"), "pages:duty-scorecards", WORK),
-    (gettext_lazy("Members"), "pages:members", WORK),
-    (gettext_lazy("Handling units"), "pages:units", WORK),
+    (gettext_lazy("Yearly figures"), "pages:figures"),
+    (gettext_lazy("Unit scorecards"), "pages:unit-scorecards"),
+    (gettext_lazy("Duty scorecards"), "pages:duty-scorecards"),
+    (gettext_lazy("Members"), "pages:members"),
+    (gettext_lazy("Handling units"), "pages:units"),
 )
+
+
+@cache
+def _allowed(name: str) -> tuple:
+    view = resolve(reverse(name)).func
+    return getattr(view, "view_class", view).allowed
 
 
 def _links(user, entries) -> list[tuple[str, str]]:
     return [
         (label, reverse(name))
-        for label, name, allowed in entries
-        if user.is_superuser or user.has_role(*allowed)
+        for label, name in entries
+        if user.is_superuser or user.has_role(*_allowed(name))
     ]
 
 

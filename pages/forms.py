@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from hcppcc.directory.choices import Role
 from hcppcc.directory.models import Member, Session
 from proposals import services
+from proposals.choices import ProposerKind
 from proposals.errors import WorkflowError
 from proposals.models import Proposal
 
@@ -40,10 +41,17 @@ class ProposalDraftForm(forms.ModelForm):
         self.fields["lead_member"].queryset = Member.objects.active().order_by("name")
         office = user.is_superuser or user.has_role(Role.PROPOSAL_OFFICE)
         if not office:
-            # A member drafts in their own name only.
+            # A member drafts in their own name only, individually or jointly.
             own = Member.objects.filter(user=user)
             self.fields["lead_member"].queryset = own
             self.fields["lead_member"].initial = own.first()
+            self.fields["proposer_kind"].choices = [
+                (value, label)
+                for value, label in ProposerKind.choices
+                if value != ProposerKind.COLLECTIVE
+            ]
+            for name in ("organization", "committee", "sector"):
+                del self.fields[name]
 
     def save_through_service(self, *, by) -> Proposal | None:
         """Create the draft through ``proposal_create``; None, with the reason on the form,

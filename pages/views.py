@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -40,7 +40,6 @@ from proposals.models import (
     Proposal,
     ResultClass,
     ReturnRequest,
-    Transition,
 )
 from proposals.policies import may_ever
 from proposals.selectors import assignment_clocks, session_dashboard, unit_scorecards
@@ -61,22 +60,31 @@ def roles(*allowed):
                 raise PermissionDenied(_("Your role does not open this page."))
             return view(request, *args, **kwargs)
 
+        guarded.allowed = allowed  # the navigation reads it
         return guarded
 
     return decorate
 
 
+def _number(text: str | None, low: int, high: int) -> int | None:
+    """A whole number from the query string within [low, high], or None for anything else."""
+    try:
+        value = int(text or "")
+    except ValueError:
+        return None
+    return value if low <= value <= high else None
+
+
 def _session(request) -> Session | None:
-    wanted = request.GET.get("session")
     sessions = Session.objects.all()
-    if wanted and wanted.isdigit():
-        return sessions.filter(pk=wanted).first()
+    if "session" in request.GET:
+        wanted = _number(request.GET["session"], 1, 2**31 - 1)
+        return sessions.filter(pk=wanted).first() if wanted else None
     return sessions.current() or sessions.order_by("-year", "-term", "-number").first()
 
 
 def _year(request, default: int) -> int:
-    value = request.GET.get("year", "")
-    return int(value) if value.isdigit() and 1949 <= int(value) <= 2999 else default
+    return _number(request.GET.get("year"), 1949, 2999) or default
 
 
 def home(request):
@@ -103,6 +111,7 @@ def dashboard(request):
         context |= {
             "board": board,
             "top_units": top_units,
+            "units_chart_height": 60 + 26 * len(top_units),
             "by_kind": by_kind,
             "charts": {
                 "status": _chart(board.by_status),
@@ -234,6 +243,7 @@ class AssignmentList(FilteredList):
 
 
 class SupervisionList(FilteredList):
+    allowed = (*OVERVIEW, Role.HANDLING_UNIT, Role.MEMBER)  # not committee staff (scopes.py)
     title = gettext_lazy("Key proposals and supervision")
     filterset_class = SupervisionFilterSet
     filter_fields = ("status", "committee")
@@ -364,16 +374,6 @@ class UnitList(FilteredList):
         return HandlingUnit.objects.order_by("name")
 
 
-def _timeline(proposal: Proposal, user):
-    """The proposal's log, oldest first; a unit user sees the proposal's own events and
-    its own unit's, not the other units' handling."""
-    events = Transition.objects.filter(proposal=proposal).select_related("by", "assignment__unit")
-    if not (user.is_superuser or user.has_role(*OVERVIEW, Role.MEMBER)):
-        own = Assignment.objects.visible_to(user).filter(proposal=proposal)
-        events = events.filter(assignment=None) | events.filter(assignment__in=own)
-    return events.order_by("at", "pk")
-
-
 def _step_links(kind: str, record, steps, user) -> list[tuple[str, str]]:
     return [
         (step.label, reverse("pages:step", args=[kind, record.pk, step.name]))
@@ -435,7 +435,9 @@ def proposal_detail(request, pk: int):
             .filter(assignment__proposal=proposal)
             .select_related("campaign", "assignment__unit", "reply__result_class")
         ],
-        "timeline": _timeline(proposal, user),
+        "timeline": scopes.transitions(user, proposal)
+        .select_related("by", "assignment__unit")
+        .order_by("at", "pk"),
         "steps": _step_links("proposal", proposal, workflow.PROPOSAL_STEPS, user),
     }
     template = "pages/proposal_print.html" if request.GET.get("print") else "pages/proposal.html"
@@ -451,8 +453,10 @@ def assignment_detail(request, pk: int):
         ),
         pk=pk,
     )
-    returns = ReturnRequest.objects.filter(assignment=assignment).order_by("pk")
-    extensions = ExtensionRequest.objects.filter(assignment=assignment).order_by("pk")
+    returns = scopes.requests(ReturnRequest, user).filter(assignment=assignment).order_by("pk")
+    extensions = (
+        scopes.requests(ExtensionRequest, user).filter(assignment=assignment).order_by("pk")
+    )
     context = {
         "assignment": assignment,
         "proposal": assignment.proposal,
@@ -475,6 +479,14 @@ def assignment_detail(request, pk: int):
         ],
     }
     return render(request, "pages/assignment.html", context)
+
+
+def reply_file(request, pk: int):
+    """A reply letter, to whoever may read the reply (404 for anyone else)."""
+    reply = get_object_or_404(scopes.replies(request.user).exclude(file=""), pk=pk)
+    return FileResponse(
+        reply.file.open("rb"), as_attachment=True, filename=reply.file.name.rsplit("/", 1)[-1]
+    )
 
 
 def _proposal_url(proposal_id: int) -> str:

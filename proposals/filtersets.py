@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from hcppcc.filter_widgets import DATE, YES_NO
+from hcppcc.filtering import DATE, YES_NO, StableOrderingFilter
 from proposals.choices import (
     AssignmentRole,
     AssignmentStatus,
@@ -51,7 +51,7 @@ class ProposalFilterSet(django_filters.FilterSet):
         field_name="submitted_at", lookup_expr="date__lte", label=_("submitted until"), widget=DATE
     )
     q = django_filters.CharFilter(method="filter_text", label=_("text"))
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         fields=("case_number", "registration_number", "submitted_at", "updated_at", "title")
     )
 
@@ -99,10 +99,12 @@ class AssignmentFilterSet(django_filters.FilterSet):
     due_before = django_filters.DateFilter(
         field_name="due_on", lookup_expr="lte", label=_("due by"), widget=DATE
     )
+    proposal = django_filters.NumberFilter(label=_("proposal"))
+    ordering = StableOrderingFilter(fields=("assigned_on", "due_on", "id"))
 
     class Meta:
         model = Assignment
-        fields = ("unit", "proposal", "proposal__session")
+        fields = ("unit", "proposal__session")
 
     def filter_overdue(self, queryset, name, value):
         overdue = Assignment.objects.overdue(timezone.localdate()).values("pk")
@@ -110,7 +112,9 @@ class AssignmentFilterSet(django_filters.FilterSet):
 
 
 class ReplyFilterSet(django_filters.FilterSet):
-    result_class = django_filters.CharFilter(field_name="result_class__code")
+    result_class = django_filters.ModelChoiceFilter(
+        queryset=ResultClass.objects.all(), to_field_name="code", label=_("result class")
+    )
     unit = django_filters.NumberFilter(field_name="assignment__unit", label=_("handling unit"))
     session = django_filters.NumberFilter(
         field_name="assignment__proposal__session", label=_("session")
@@ -121,7 +125,7 @@ class ReplyFilterSet(django_filters.FilterSet):
     replied_before = django_filters.DateFilter(
         field_name="reply_date", lookup_expr="lte", label=_("replied until"), widget=DATE
     )
-    ordering = django_filters.OrderingFilter(fields=("reply_date", "id"))
+    ordering = StableOrderingFilter(fields=("reply_date", "id"))
 
     class Meta:
         model = Reply
@@ -131,7 +135,7 @@ class ReplyFilterSet(django_filters.FilterSet):
 class SupervisionFilterSet(django_filters.FilterSet):
     leader = django_filters.NumberFilter(field_name="leaders", label=_("leader"))
     session = django_filters.NumberFilter(field_name="proposal__session", label=_("session"))
-    ordering = django_filters.OrderingFilter(fields=("id",))
+    ordering = StableOrderingFilter(fields=("id",))
 
     class Meta:
         model = Supervision
@@ -140,7 +144,7 @@ class SupervisionFilterSet(django_filters.FilterSet):
 
 class LookBackItemFilterSet(django_filters.FilterSet):
     unit = django_filters.NumberFilter(field_name="assignment__unit", label=_("handling unit"))
-    ordering = django_filters.OrderingFilter(fields=("id",))
+    ordering = StableOrderingFilter(fields=("id",))
 
     class Meta:
         model = LookBackItem

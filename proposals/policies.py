@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from hcppcc.directory.choices import Role
 from proposals.choices import AssignmentAction as AA
 from proposals.choices import ProposalAction as PA
+from proposals.choices import ProposerKind
 from proposals.errors import NotAllowed
 
 # Extra steps that are not transitions of the tables in choices.py.
@@ -35,6 +36,12 @@ def _is_lead(user, proposal) -> bool:
     return member is not None and proposal.lead_member_id == member.pk
 
 
+def _drafts_own(user, proposal) -> bool:
+    """A member drafts individual or joint proposals in their own name; collective ones
+    (a party's, a committee's, a sector group's) are the office's to enter."""
+    return _is_lead(user, proposal) and proposal.proposer_kind != ProposerKind.COLLECTIVE
+
+
 def _is_cosigner(user, cosigner) -> bool:
     member = getattr(user, "member", None)
     return member is not None and cosigner.member_id == member.pk
@@ -52,7 +59,7 @@ def _own_unit(user, assignment) -> bool:
 # action -> test on (user, record) for members
 MEMBER_STEPS = {
     # A member drafts proposals in their own name; collective ones are the office's to enter.
-    PA.CREATE: _is_lead,
+    PA.CREATE: _drafts_own,
     PA.SUBMIT: _is_lead,
     PA.COMPLETE_COSIGNING: _is_lead,
     PA.WITHDRAW: _is_lead,

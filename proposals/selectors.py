@@ -30,6 +30,7 @@ from proposals.models import (
     LookBackItem,
     Proposal,
     Reply,
+    ResultClass,
     ReturnRequest,
     Transition,
 )
@@ -390,31 +391,26 @@ def session_dashboard(session, today: datetime.date, *, due_days: int = 14, rows
         "category__name",
         {},
     )
-    replies = Reply.objects.filter(
-        status=ReplyStatus.APPROVED,
-        assignment__proposal__session=session,
-        assignment__role__in=ANSWERING_ROLES,
+    # Each answering assignment's result: its latest approved reply's class, or the class a
+    # look-back review gave it (as the yearly figures and the scorecards count).
+    answering = Assignment.objects.filter(proposal__session=session, role__in=ANSWERING_ROLES)
+    results = {a: r.result_class.code for a, r in latest_approved_replies(answering).items()}
+    results.update(reclassified_codes(answering))
+    names = dict(ResultClass.objects.values_list("code", "name"))
+    replies_by_class = [
+        Tally(f"{code} {names.get(code, '')}".strip(), count, code)
+        for code, count in sorted(Counter(results.values()).items())
+    ]
+    # The proposer's latest verdict on the result of each proposal.
+    latest_verdicts = dict(
+        Feedback.objects.filter(proposal__session=session)
+        .order_by("proposal_id", "round")
+        .values_list("proposal_id", "result")
     )
-    class_rows = list(
-        replies.values("result_class__code", "result_class__name").annotate(n=Count("pk"))
-    )
-    replies_by_class = sorted(
-        (
-            Tally(
-                f"{r['result_class__code']} {r['result_class__name']}",
-                r["n"],
-                r["result_class__code"],
-            )
-            for r in class_rows
-        ),
-        key=lambda t: t.key,
-    )
-    satisfaction = _tallies(
-        Feedback.objects.filter(proposal__session=session).values("result").annotate(n=Count("pk")),
-        "result",
-        dict(Satisfaction.choices),
-        order=Satisfaction.values,
-    )
+    verdicts = Counter(latest_verdicts.values())
+    satisfaction = [
+        Tally(str(label), verdicts.get(value, 0), value) for value, label in Satisfaction.choices
+    ]
     assignments = Assignment.objects.filter(proposal__session=session)
     overdue = assignments.overdue(today).for_list().order_by("due_on", "pk")
     due_soon = assignments.due_soon(today, due_days).for_list()

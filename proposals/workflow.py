@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from proposals import forms as step_forms
@@ -65,25 +65,51 @@ class Step:
         units = step_forms.AssignRowFormSet(data, prefix="units") if self.with_units else None
         return form, units
 
+    def cleaned(self, form, units=None) -> dict | None:
+        """The service's input from a bound form (and table of units), or None when the
+        input is bad (the errors are on the form)."""
+        if not form.is_valid() or (units is not None and not units.is_valid()):
+            return None
+        cleaned = dict(form.cleaned_data)
+        if units is not None:
+            cleaned["units"] = [row for row in units.cleaned_data if row]
+        return cleaned
+
     def take(self, record, user, form, units=None) -> bool:
         """Take the step with a bound form's input. On bad input, or when the service
         refuses (a state or a rule), answer False with the reasons on the form; the
         service's transaction has then written nothing."""
-        if not form.is_valid() or (units is not None and not units.is_valid()):
+        cleaned = self.cleaned(form, units)
+        if cleaned is None:
             return False
-        cleaned = dict(form.cleaned_data)
-        if units is not None:
-            cleaned["units"] = [row for row in units.cleaned_data if row]
         try:
             self.run(record, user, cleaned)
         except WorkflowError as error:
             form.add_error(None, error.message)
             return False
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            _show_on_form(form, record, error)
             return False
         return True
+
+
+def _show_on_form(form, record, error: ValidationError) -> None:
+    """A service's errors on the form: on the form's own field where it has one, else at
+    the top, named by the record's field (e.g. "说明：提交前必须填写。")."""
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for name, errors in error.message_dict.items():
+        if name in form.fields:
+            form.add_error(name, errors)
+            continue
+        try:
+            label = str(record._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:  # NON_FIELD_ERRORS, or a name of another record
+            label = ""
+        for message in errors:
+            form.add_error(None, f"{label}：{message}" if label else message)
 
 
 def _proposal_in(action: str) -> Callable:

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from activities import scopes, workflow
+from activities.choices import ReportStatus
 from activities.filtersets import ActivityFilterSet, OpinionReportFilterSet
 from activities.models import Activity, Bulletin, OpinionReport
 from activities.selectors import member_scorecards, yearly_figures
@@ -19,6 +20,7 @@ from hcppcc.api_writes import RecordWriteMixin
 from hcppcc.directory.models import Member
 from hcppcc.exports import ExportMixin
 from proposals.api.views import WorkflowViewSet
+from proposals.errors import IllegalTransition
 from proposals.selectors import unit_scorecards
 
 
@@ -111,6 +113,11 @@ class OpinionReportViewSet(RecordWriteMixin, WorkflowViewSet):
     serializer_class = OpinionReportSerializer
     write_serializer_class = OpinionReportWriteSerializer
     filterset_class = OpinionReportFilterSet
+
+    def check_editable(self, report) -> None:
+        if report.status != ReportStatus.RECEIVED:
+            raise IllegalTransition(_("Only a report not yet decided on can be edited."))
+
     steps = workflow.REPORT_STEPS
 
     def get_queryset(self):

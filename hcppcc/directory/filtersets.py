@@ -5,12 +5,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hcppcc.directory.models import HandlingUnit, Member
+from hcppcc.filtering import StableOrderingFilter
 
 
 class MemberFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("name contains"))
     committee = django_filters.NumberFilter(field_name="committees", label=_("committee"))
-    ordering = django_filters.OrderingFilter(fields=("name", "id"))
+    ordering = StableOrderingFilter(fields=("name", "id"))
 
     class Meta:
         model = Member
@@ -22,7 +23,7 @@ class MemberFilterSet(django_filters.FilterSet):
 
 class UnitFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("name contains"))
-    ordering = django_filters.OrderingFilter(fields=("name", "id"))
+    ordering = StableOrderingFilter(fields=("name", "id"))
 
     class Meta:
         model = HandlingUnit

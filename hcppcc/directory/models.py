@@ -235,12 +235,17 @@ class Member(TimeStamped):
         verbose_name_plural = _("members")
         ordering = ("name",)
         constraints = [
-            models.UniqueConstraint(fields=("name", "sector"), name="member_unique_in_sector"),
+            models.UniqueConstraint(
+                fields=("name", "sector"),
+                name="member_unique_in_sector",
+                violation_error_message=_("A member of this name exists in this sector."),
+            ),
             # NULLs are distinct in a unique index, so members without a sector need their own.
             models.UniqueConstraint(
                 fields=("name",),
                 condition=Q(sector__isnull=True),
                 name="member_unique_without_sector",
+                violation_error_message=_("A member of this name without a sector exists."),
             ),
         ]
 

@@ -120,17 +120,18 @@ class ReplySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def _form_data(step: workflow.Step, data) -> tuple[dict, dict | None]:
-    """The step form's input from a JSON body; the assign step's units become a formset."""
+def _form_data(step: workflow.Step, data) -> dict:
+    """The step form's input from a JSON body; the assign step's ``units`` list becomes
+    the rows of its table of units."""
     if isinstance(data, QueryDict):
         data = data.dict()
     data = dict(data)
     if not step.with_units:
-        return data, None
+        return data
     rows = data.pop("units", None) or []
     if not isinstance(rows, list):
         raise ValidationError({"units": [_("A list of {unit, role, due_on}.")]})
-    units = {"units-TOTAL_FORMS": str(len(rows)), "units-INITIAL_FORMS": "0"}
+    data |= {"units-TOTAL_FORMS": str(len(rows)), "units-INITIAL_FORMS": "0"}
     for index, row in enumerate(rows):
         if not isinstance(row, dict):
             raise ValidationError(
@@ -138,8 +139,8 @@ def _form_data(step: workflow.Step, data) -> tuple[dict, dict | None]:
             )
         for key in ("unit", "role", "due_on"):
             if row.get(key) is not None:
-                units[f"units-{index}-{key}"] = str(row[key])
-    return data, units
+                data[f"units-{index}-{key}"] = str(row[key])
+    return data
 
 
 class WorkflowViewSet(ETagMixin, ExportMixin, viewsets.ReadOnlyModelViewSet):
@@ -157,21 +158,13 @@ class WorkflowViewSet(ETagMixin, ExportMixin, viewsets.ReadOnlyModelViewSet):
             raise PermissionDenied()  # 403: the record is visible, the step is not theirs
         if not spec.applies(record):
             raise IllegalTransition(_("This step cannot be taken on this record now."))
-        data, units = _form_data(spec, request.data)
-        form = spec.form(data, request.FILES or None, **spec.form_kwargs(record))
-        formset = None
-        if spec.with_units:
-            from proposals.forms import AssignRowFormSet
-
-            formset = AssignRowFormSet(units, prefix="units")
-        if not form.is_valid() or (formset is not None and not formset.is_valid()):
+        form, units = spec.bind(record, _form_data(spec, request.data), request.FILES or None)
+        cleaned = spec.cleaned(form, units)
+        if cleaned is None:
             errors = dict(form.errors)
-            if formset is not None:
-                errors["units"] = formset.errors + list(formset.non_form_errors())
+            if units is not None:
+                errors["units"] = units.errors + list(units.non_form_errors())
             raise ValidationError(errors)
-        cleaned = dict(form.cleaned_data)
-        if formset is not None:
-            cleaned["units"] = [row for row in formset.cleaned_data if row]
         spec.run(record, request.user, cleaned)
         record.refresh_from_db()
         return Response(self.get_serializer(record).data)
@@ -219,7 +212,12 @@ class ProposalViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Workflow
             proposal, data=request.data, partial=kwargs.get("partial", False)
         )
         draft.is_valid(raise_exception=True)
-        services.proposal_update(proposal=proposal, by=request.user, changes=draft.validated_data)
+        services.proposal_update(
+            proposal=proposal,
+            by=request.user,
+            changes=draft.validated_data,
+            unchanged_since=proposal.updated_at,
+        )
         proposal = self.get_queryset().get(pk=proposal.pk)
         response = Response(ProposalSerializer(proposal).data)
         response["ETag"] = etag_of(proposal)

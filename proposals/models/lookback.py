@@ -1,5 +1,6 @@
 """Look-back reviews (提案办理"回头看"): were the promises of B and C replies kept?"""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +14,9 @@ class LookBackCampaign(TimeStamped):
     """A round of look-back reviews over the replies of some classes in one session."""
 
     name = models.CharField(_("name"), max_length=200)
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(1949), MaxValueValidator(2999)]
+    )
     session = models.ForeignKey(
         Session, verbose_name=_("session reviewed"), on_delete=models.PROTECT, related_name="+"
     )

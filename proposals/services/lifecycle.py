@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hcppcc.directory.models import HandlingUnit, Member, Session, User
+from hcppcc.records import check_unchanged
 from proposals import policies
 from proposals.choices import (
     ADD_UNIT_STATES,
@@ -286,11 +287,18 @@ CONTENT_FIELDS = (
 
 @transaction.atomic
 def proposal_update(
-    *, proposal: Proposal, by: User | None, changes: dict, at: datetime.datetime | None = None
+    *,
+    proposal: Proposal,
+    by: User | None,
+    changes: dict,
+    at: datetime.datetime | None = None,
+    unchanged_since: datetime.datetime | None = None,
 ) -> Proposal:
     """Edit a draft's content. Only the fields in ``changes`` are written, on the locked
-    row, so a step taken meanwhile by someone else is never undone by a stale form."""
+    row, so a step taken meanwhile by someone else is never undone by a stale form; with
+    ``unchanged_since`` (the version the editor read), an edit made meanwhile is refused."""
     locked = _lock_proposal(proposal)
+    check_unchanged(locked, unchanged_since)
     policies.require(by, PA.SUBMIT, locked)
     if locked.status != ProposalStatus.DRAFT:
         raise IllegalTransition(_("Only a draft can be edited; this proposal is submitted."))
@@ -301,6 +309,9 @@ def proposal_update(
     for name, value in changes.items():
         if name not in many:
             setattr(locked, name, value)
+    # The edited draft must still be one its editor may write (a member: in their own name,
+    # not a collective one).
+    policies.require(by, PA.CREATE, locked)
     locked.full_clean()
     fields = [name for name in changes if name not in many]
     if fields:

@@ -7,6 +7,17 @@
   var data = JSON.parse(source.textContent);
   var palette = ["#b02a37", "#e35d6a", "#fd7e14", "#ffc107", "#198754", "#20c997",
                  "#0d6efd", "#6f42c1", "#6c757d", "#adb5bd"];
+  // Category labels never skipped; a percentage axis runs 0–100.
+  function scales(canvas) {
+    var value = { beginAtZero: true };
+    if (canvas.dataset.percent) {
+      value.max = 100;
+      value.ticks = { callback: function (v) { return v + "%"; } };
+    }
+    var category = { ticks: { autoSkip: false } };
+    return canvas.dataset.horizontal ? { x: value, y: category } : { x: category, y: value };
+  }
+
   document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
     var series = data[canvas.dataset.chart];
     if (!series) { return; }
@@ -24,8 +35,9 @@
       options: {
         indexAxis: canvas.dataset.horizontal ? "y" : "x",
         animation: false,
+        maintainAspectRatio: false,
         plugins: { legend: { display: round, position: "right" } },
-        scales: round ? {} : { x: { ticks: { autoSkip: false } }, y: { beginAtZero: true } },
+        scales: round ? {} : scales(canvas),
       },
     });
   });

@@ -182,3 +182,76 @@ def test_messages_are_chinese_by_default_and_english_on_request(walk, office):
     field = client.post("/api/v1/units/", {}, HTTP_ACCEPT_LANGUAGE="en").json()
     assert field["name"] == ["This field is required."]
     assert client.post("/api/v1/units/", {}).json()["name"] == ["该字段是必填项。"]
+
+
+def test_an_edit_based_on_an_older_read_is_refused_under_the_lock(office):
+    """Two edits of one read: the second is refused even if both passed the If-Match check
+    before either took the row lock."""
+    from hcppcc.records import StaleRecord, record_save
+
+    unit = HandlingUnitFactory(name="市水务局")
+    read = unit.updated_at
+    record_save(record=unit, by=office, changes={"contact_person": "甲"}, unchanged_since=read)
+    with pytest.raises(StaleRecord):
+        record_save(record=unit, by=office, changes={"contact_person": "乙"}, unchanged_since=read)
+    unit.refresh_from_db()
+    assert unit.contact_person == "甲"
+
+
+def test_if_match_star_matches_and_a_non_writer_gets_403_before_412(office, leader):
+    unit = HandlingUnitFactory()
+    url = f"/api/v1/units/{unit.pk}/"
+    star = api(office).patch(url, {"contact_person": "丙"}, format="json", HTTP_IF_MATCH="*")
+    assert star.status_code == 200
+    refused = api(leader).patch(url, {"contact_person": "丁"}, format="json", HTTP_IF_MATCH='"x"')
+    assert refused.status_code == 403
+
+
+def test_a_decided_report_is_no_longer_edited(committee_staff):
+    report = OpinionReport.objects.create(
+        title="关于路灯的建议", received_on=datetime.date(2020, 3, 1)
+    )
+    staff = api(committee_staff)
+    url = f"/api/v1/opinion-reports/{report.pk}/"
+    assert staff.post(f"{url}decline/", {}, format="json").status_code == 200
+    moved = staff.patch(url, {"received_on": "2030-01-01"}, format="json")
+    assert moved.status_code == 409
+    report.refresh_from_db()
+    assert report.received_on == datetime.date(2020, 3, 1)
+
+
+def test_bad_input_in_an_export_is_a_400_before_the_download_starts(committee_staff):
+    response = api(committee_staff).get(
+        "/api/v1/activities/", {"committee": 10**20, "format": "csv"}
+    )
+    assert response.status_code == 400
+
+
+def test_years_out_of_range_are_bad_input(committee_staff):
+    response = api(committee_staff).post(
+        "/api/v1/bulletins/",
+        {"year": 99999, "number": 1, "issued_on": "2020-01-01"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "year" in response.json()
+
+
+def test_a_leader_records_supervision_only_of_what_they_lead(walk, leader, office):
+    from proposals import services
+    from tests.factories import MemberFactory
+
+    handling = walk.to(ProposalStatus.HANDLING)
+    day = datetime.date(2020, 6, 1)
+    nomination = services.key_nominate(
+        proposal=handling, by=office, nominated_by="office", nominated_on=day
+    )
+    services.key_decide(nomination=nomination, by=office, approve=True, decided_on=day)
+    other_leader = MemberFactory(position="vice_chair")
+    supervision = services.supervision_plan(proposal=handling, by=office, leaders=[other_leader])
+    body = {"date": "2020-07-01", "method": "inspection", "place": "现场"}
+    response = api(leader).post(
+        f"/api/v1/supervisions/{supervision.pk}/record-event/", body, format="json"
+    )
+    assert response.status_code == 403
+    assert not supervision.events.exists()

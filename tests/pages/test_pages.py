@@ -34,7 +34,7 @@ OPENS = {
     "proposals": EVERYONE,
     "proposal-new": {OFFICE, MEMBER},
     "assignments": OVERVIEW | {UNIT_A, UNIT_B, MEMBER},
-    "supervisions": EVERYONE,
+    "supervisions": OVERVIEW | {UNIT_A, UNIT_B, MEMBER},
     "lookback": OVERVIEW,
     "activities": WORK,
     "reports": WORK,
@@ -44,7 +44,7 @@ OPENS = {
     "unit-scorecards": WORK,
     "duty-scorecards": WORK,
 }
-RECORD_PAGES = {"proposal", "assignment", "step"}  # tested on records below
+RECORD_PAGES = {"proposal", "assignment", "step", "reply-file"}  # tested on records below
 
 
 def test_the_table_covers_every_page():
@@ -268,3 +268,134 @@ def test_print_and_figures_pages(client, office, walk):
     figures = client.get(reverse("pages:figures"), {"year": 2020})
     assert figures.status_code == 200
     assert figures.context["figures"]["year"] == 2020
+
+
+@pytest.mark.parametrize("name", sorted(EVERYONE))
+def test_the_menu_offers_only_pages_that_open(name, request, client):
+    client.force_login(request.getfixturevalue(name))
+    response = client.get(reverse("pages:account"))
+    links = response.context["nav_links"] + response.context["nav_more"]
+    assert links
+    for _label, url in links:
+        assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize(
+    "query", ["year=²", "year=99999999999999999999", "session=²", "session=-1", "page=abc"]
+)
+def test_odd_query_strings_are_not_server_errors(client, office, query):
+    client.force_login(office)
+    for page in ("dashboard", "figures", "unit-scorecards", "duty-scorecards", "proposals"):
+        assert client.get(f"{reverse(f'pages:{page}')}?{query}").status_code == 200, page
+
+
+def test_sorting_is_stable_and_the_desk_sorts_by_due_date(client, office, walk):
+    for _ in range(3):
+        walk.to(S.ASSIGNED)
+    client.force_login(office)
+    url = reverse("pages:assignments")
+    ascending = client.get(url, {"ordering": "due_on"}).context["page"].object_list
+    descending = client.get(url, {"ordering": "-due_on"}).context["page"].object_list
+    # By due date (joint units' come first); on equal dates the id decides, every time.
+    assert [(a.due_on, a.pk) for a in ascending] == sorted((a.due_on, a.pk) for a in ascending)
+    assert [a.due_on for a in descending] == sorted((a.due_on for a in descending), reverse=True)
+
+
+def test_a_member_sees_a_reply_once_approved_and_not_the_units_requests(client, member_user, walk):
+    from proposals import services
+
+    assigned = walk.to(S.ASSIGNED)
+    lead = walk.lead(assigned)
+    services.assignment_request_extension(assignment=lead, by=walk.office, days=5, reason="内部")
+    services.assignment_acknowledge(assignment=lead, by=walk.office)
+    reply = walk.reply(lead)
+    client.force_login(member_user)
+    page = client.get(reverse("pages:proposal", args=[assigned.pk]))
+    assert page.context["replies"] == []
+    desk = client.get(reverse("pages:assignment", args=[lead.pk]))
+    assert desk.context["extensions"] == []
+    services.reply_approve(reply=reply, by=walk.office)
+    page = client.get(reverse("pages:proposal", args=[assigned.pk]))
+    assert [r.pk for r, _links in page.context["replies"]] == [reply.pk]
+
+
+def test_a_member_cannot_file_in_an_organizations_name(client, member_user, walk):
+    from tests.factories import OrganizationFactory
+
+    client.force_login(member_user)
+    form = client.get(reverse("pages:proposal-new")).context["form"]
+    assert "organization" not in form.fields
+    assert "collective" not in dict(form.fields["proposer_kind"].choices)
+    response = client.post(
+        reverse("pages:proposal-new"),
+        {
+            "session": walk.session.pk,
+            "title": "以党派名义的提案",
+            "proposer_kind": "collective",
+            "organization": OrganizationFactory().pk,
+            "lead_member": walk.proposer.pk,
+            "situation": "略",
+            "suggestions": "略",
+        },
+    )
+    assert response.status_code == 400
+    assert not Proposal.objects.exists()
+
+
+def test_a_reply_letter_is_served_only_to_those_who_see_the_reply(
+    client, office, unit_b_user, walk, unit_c
+):
+    from django.core.files.base import ContentFile
+
+    replied = walk.to(S.REPLIED)
+    reply = walk.lead(replied).replies.get()
+    reply.file.save("letter.pdf", ContentFile(b"%PDF-1.4 reply"), save=True)
+    url = reverse("pages:reply-file", args=[reply.pk])
+    client.force_login(office)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 reply"
+    client.force_login(unit_b_user)  # the joint unit: not the lead unit's reply
+    assert client.get(url).status_code == 404
+
+
+def test_the_dashboard_reads_a_fixed_number_of_queries(client, office, walk, leader):
+    client.force_login(office)
+    url = reverse("pages:dashboard")
+    counts = []
+    for _ in range(2):
+        _more(walk, leader)
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_the_dashboard_counts_each_result_once(client, office, walk):
+    """A proposal handled twice counts by its latest reply and latest verdict."""
+    from proposals import services
+    from proposals.choices import Satisfaction
+
+    replied = walk.to(S.REPLIED)
+    services.proposal_give_feedback(
+        proposal=replied,
+        by=walk.office,
+        attitude=Satisfaction.UNSATISFIED,
+        result=Satisfaction.UNSATISFIED,
+    )
+    walk.reply_and_approve(walk.lead(refreshed(replied)), "B")
+    services.proposal_give_feedback(
+        proposal=refreshed(replied),
+        by=walk.office,
+        attitude=Satisfaction.SATISFIED,
+        result=Satisfaction.SATISFIED,
+    )
+    client.force_login(office)
+    board = client.get(reverse("pages:dashboard")).context["board"]
+    assert [(t.key, t.count) for t in board.replies_by_class] == [("B", 1)]
+    assert {t.key: t.count for t in board.satisfaction} == {
+        "satisfied": 1,
+        "basically_satisfied": 0,
+        "unsatisfied": 0,
+    }
