@@ -2,12 +2,22 @@
 pagination and the error contract)."""
 
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
 from activities.api import views as activities
 from hcppcc.directory.api import views as directory
 from proposals.api import views as proposals
+
+
+class TokenView(ObtainAuthToken):
+    """``POST username, password`` → a token. The sign-in lockout applies here as on the
+    sign-in page: the credentials are checked against Django's own request, which is where
+    django-axes marks a locked-out caller (its middleware then answers 429)."""
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "request": self.request._request}
+
 
 router = DefaultRouter()
 router.register("sessions", directory.SessionViewSet, basename="session")
@@ -35,7 +45,7 @@ router.register("opinion-reports", activities.OpinionReportViewSet, basename="op
 router.register("bulletins", activities.BulletinViewSet, basename="bulletin")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
     path("stats/yearly/", activities.YearlyFiguresView.as_view(), name="api-stats-yearly"),
     path("stats/units/", activities.UnitScorecardsView.as_view(), name="api-stats-units"),
     path(

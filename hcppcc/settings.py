@@ -6,6 +6,7 @@ refuses to start without a real ``DJANGO_SECRET_KEY``. docs/operations.md lists 
 variable.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -51,6 +52,8 @@ INSTALLED_APPS = [
     "proposals",
     "activities",
     "pages",
+    "axes",
+    "simple_history",
 ]
 
 MIDDLEWARE = [
@@ -64,7 +67,16 @@ MIDDLEWARE = [
     # Deny by default: every view needs a signed-in user who holds a role.
     "hcppcc.directory.middleware.RoleRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A session ends after HCPPCC_SESSION_IDLE_SECONDS without a request, and after
+    # SESSION_COOKIE_AGE in all.
+    "hcppcc.directory.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The audit history records the signed-in user as the author of each change.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Logins, refusals (403) and scoped 404s go to the security log.
+    "hcppcc.security.SecurityLogMiddleware",
+    # Last, as django-axes asks: refuses sign-in for a locked username + address.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hcppcc.urls"
@@ -133,7 +145,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# A session lasts at most 12 hours from sign-in, and ends after 30 minutes idle.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 60 * 60)
+HCPPCC_SESSION_IDLE_SECONDS = env_int("HCPPCC_SESSION_IDLE_SECONDS", 30 * 60)
+
+# django-axes: after AXES_FAILURE_LIMIT failed sign-ins for one username from one address,
+# that pair is locked out for HCPPCC_LOCKOUT_MINUTES (the office can unlock it sooner in the
+# admin: 访问尝试 → delete the attempts).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# The audit history is read-only in the admin: no reverting to an old version.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
+AXES_FAILURE_LIMIT = env_int("HCPPCC_LOGIN_FAILURE_LIMIT", 5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("HCPPCC_LOCKOUT_MINUTES", 30))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False  # the security log (hcppcc/security.py) records lockouts instead
+# The client's address: REMOTE_ADDR only, unless a trusted proxy sets X-Forwarded-For (a
+# client could otherwise name any address and dodge the lockout).
+if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "zh-hans")
@@ -161,6 +199,9 @@ if DEBUG:
     # WhiteNoise expects the folder even when it serves from the app folders.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploaded documents: at most this size (hcppcc/files.py checks their type by content).
+HCPPCC_MAX_UPLOAD_MB = env_int("HCPPCC_MAX_UPLOAD_MB", 20)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Proposal handling rules ------------------------------------------------------------
 # Deadlines differ from city to city; these are the defaults of the 2020 rules.
@@ -260,6 +301,17 @@ SESSION_COOKIE_HTTPONLY = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "hcppcc.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # The security log: one JSON object a line, never a password or a token.
+        "security": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+        },
+    },
+    "loggers": {
+        "hcppcc.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }

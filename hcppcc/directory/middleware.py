@@ -1,7 +1,14 @@
 """Deny by default: every view needs a signed-in user who holds a role."""
 
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import PermissionDenied
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 
@@ -19,3 +26,34 @@ class RoleRequiredMiddleware(LoginRequiredMiddleware):
         if not request.user.may_sign_in:
             raise PermissionDenied(_("Your account has no role yet. Ask the proposal office."))
         return None
+
+
+class SessionTimeoutMiddleware:
+    """End a session after ``HCPPCC_SESSION_IDLE_SECONDS`` without a request (the session
+    cookie's own age, SESSION_COOKIE_AGE, bounds it from sign-in). The last-seen time is
+    written at most once a minute, so a busy page does not rewrite the session each time."""
+
+    KEY = "hcppcc_last_seen"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            last_seen = request.session.get(self.KEY, now)
+            if now - last_seen > settings.HCPPCC_SESSION_IDLE_SECONDS:
+                logout(request)
+                if not request.path.startswith("/api/"):
+                    messages.info(request, _("You were signed out after a while without use."))
+            elif now - last_seen >= 60 or self.KEY not in request.session:
+                request.session[self.KEY] = now
+        return self.get_response(request)
+
+
+@receiver(user_logged_in, dispatch_uid="session_timeout_start")
+def _start_the_clock(sender, request, user, **kwargs):
+    """The idle clock starts at sign-in (so the first pages do not write the session)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SessionTimeoutMiddleware.KEY] = int(time.time())

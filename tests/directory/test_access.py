@@ -45,6 +45,9 @@ def sample_url(name: str, pattern: URLPattern) -> str | None:
             return reverse(name, kwargs=dict(zip(arguments, values, strict=True)))
         except NoReverseMatch:
             continue
+    # Unnamed groups (e.g. django-simple-history's ``^([^/]+)/history/([^/]+)/$``).
+    if not isinstance(pattern.pattern, RoutePattern) and pattern.pattern.regex.groups:
+        return reverse(name, args=["1"] * pattern.pattern.regex.groups)
     return None
 
 

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from hcppcc.directory.choices import Role
 from hcppcc.directory.models import Member, User
@@ -32,7 +33,12 @@ def test_one_user_per_role_linked_to_seeded_records(seeded):
     assert User.objects.get(username="unit").handling_unit.name == "呼和浩特市城市管理综合执法局"
     assert Member.objects.get(user__username="member").name == "李文华"
     assert Member.objects.get(user__username="leader").name == "孙建华"
-    assert authenticate(username="office", password=PASSWORD) is not None
+    assert (
+        authenticate(
+            RequestFactory().post("/accounts/login/"), username="office", password=PASSWORD
+        )
+        is not None
+    )
 
 
 def test_running_twice_creates_nothing_new(seeded, capsys):
@@ -49,7 +55,12 @@ def test_without_a_password_a_random_one_is_printed(seeded, capsys):
     call_command("create_demo_users")
     password = capsys.readouterr().out.rsplit(": ", 1)[1].strip()
     assert len(password) >= 12
-    assert authenticate(username="auditor", password=password) is not None
+    assert (
+        authenticate(
+            RequestFactory().post("/accounts/login/"), username="auditor", password=password
+        )
+        is not None
+    )
 
 
 def test_a_weak_password_is_refused(seeded):

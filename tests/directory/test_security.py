@@ -1,0 +1,140 @@
+"""Sign-in lockout, session time limits and the security log."""
+
+import logging
+import time
+
+import pytest
+from django.urls import reverse
+
+from hcppcc.logs import JsonFormatter
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def security_log():
+    """The security log's lines, as written (JSON)."""
+    lines = []
+
+    class Keep(logging.Handler):
+        def emit(self, entry):
+            lines.append(self.format(entry))
+
+    handler = Keep()
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("hcppcc.security")
+    logger.addHandler(handler)
+    yield lines
+    logger.removeHandler(handler)
+
+
+def _sign_in(client, username, password, address="10.0.0.1"):
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address
+    )
+
+
+def test_five_wrong_passwords_lock_the_username_from_that_address(client, office, auditor):
+    for user in (office, auditor):
+        user.set_password(PASSWORD)
+        user.save()
+    for _ in range(4):
+        assert _sign_in(client, "office", "wrong-password-123").status_code == 200
+    # The fifth failure locks the pair; the right password does not open it then.
+    assert _sign_in(client, "office", "wrong-password-123").status_code == 429
+    locked = _sign_in(client, "office", PASSWORD)
+    assert locked.status_code == 429
+    assert "登录已被锁定" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Another account from the same address, and this one from elsewhere, still sign in.
+    assert _sign_in(client, "auditor", PASSWORD).status_code == 302
+    client.logout()
+    assert _sign_in(client, "office", PASSWORD, address="10.0.0.2").status_code == 302
+
+
+def test_a_success_clears_the_failures(client, office):
+    office.set_password(PASSWORD)
+    office.save()
+    for _ in range(4):
+        _sign_in(client, "office", "wrong-password-123")
+    assert _sign_in(client, "office", PASSWORD).status_code == 302
+    client.logout()
+    for _ in range(4):
+        _sign_in(client, "office", "wrong-password-123")
+    assert _sign_in(client, "office", PASSWORD).status_code == 302
+
+
+def test_the_api_token_endpoint_is_locked_too(client, office):
+    office.set_password(PASSWORD)
+    office.save()
+    url = reverse("api-token")
+    for _ in range(5):
+        client.post(url, {"username": "office", "password": "wrong"}, REMOTE_ADDR="10.0.0.9")
+    response = client.post(
+        url, {"username": "office", "password": PASSWORD}, REMOTE_ADDR="10.0.0.9"
+    )
+    assert response.status_code == 429
+    assert "token" not in response.content.decode()
+
+
+def test_a_session_ends_after_half_an_hour_idle(client, office, settings):
+    client.force_login(office)
+    assert client.get(reverse("pages:account")).status_code == 200
+    session = client.session
+    session["hcppcc_last_seen"] = int(time.time()) - settings.HCPPCC_SESSION_IDLE_SECONDS - 5
+    session.save()
+    response = client.get(reverse("pages:account"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_session_lasts_twelve_hours_at_most(settings):
+    assert settings.SESSION_COOKIE_AGE == 12 * 60 * 60
+    assert settings.HCPPCC_SESSION_IDLE_SECONDS == 30 * 60
+
+
+def test_signing_in_gives_a_new_session_key(client, office):
+    office.set_password(PASSWORD)
+    office.save()
+    client.get(reverse("login"))
+    before = client.cookies["sessionid"].value if "sessionid" in client.cookies else None
+    _sign_in(client, "office", PASSWORD)
+    assert client.cookies["sessionid"].value != before
+
+
+def test_the_security_log_has_sign_ins_failures_and_refusals_but_no_password(
+    client, office, unit_a_user, security_log
+):
+    office.set_password(PASSWORD)
+    office.save()
+    _sign_in(client, "office", "my-secret-guess-42")
+    _sign_in(client, "office", PASSWORD)
+    client.logout()
+    client.force_login(unit_a_user)
+    client.get(reverse("pages:dashboard"))  # 403: not a unit's page
+    client.get(reverse("pages:proposal", args=[999999]))  # 404
+    text = "\n".join(security_log)
+    assert "my-secret-guess-42" not in text
+    assert PASSWORD not in text
+    events = list(security_log)
+    assert any(
+        '"event": "login_failed"' in line and '"username": "office"' in line for line in events
+    )
+    assert any('"event": "login"' in line for line in events)
+    assert any('"status": 403' in line and "/dashboard/" in line for line in events)
+    assert any('"status": 404' in line and '"username": "unit_a"' in line for line in events)
+
+
+def test_a_forged_forwarded_address_does_not_dodge_the_lockout(client, office):
+    office.set_password(PASSWORD)
+    office.save()
+    for n in range(5):
+        client.post(
+            reverse("login"),
+            {"username": "office", "password": "wrong-password-123"},
+            REMOTE_ADDR="10.0.0.7",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}",
+        )
+    assert _sign_in(client, "office", PASSWORD, address="10.0.0.7").status_code == 429
