@@ -25,6 +25,7 @@ from activities.models import (
     UpwardReport,
 )
 from activities.selectors import member_scorecards, midyear_reminders, yearly_figures
+from hcppcc.audit import AuditHistoryAdmin
 from proposals.admin import ReadOnlyInline, WorkflowAdmin
 from proposals.choices import Satisfaction
 
@@ -62,7 +63,7 @@ def _year(request) -> int:
 
 
 @admin.register(Activity)
-class ActivityAdmin(WorkflowAdmin):
+class ActivityAdmin(AuditHistoryAdmin, WorkflowAdmin):
     steps = workflow.ACTIVITY_STEPS
     list_display = ("starts_on", "title", "kind", "status", "committee_list", "is_demo")
     list_filter = ("kind", "status", "committees", "partners", "is_demo")
@@ -221,7 +222,7 @@ class InstructionInline(admin.TabularInline):
 
 
 @admin.register(OpinionReport)
-class OpinionReportAdmin(WorkflowAdmin):
+class OpinionReportAdmin(AuditHistoryAdmin, WorkflowAdmin):
     steps = workflow.REPORT_STEPS
     list_display = ("title", "received_on", "status", "bulletin", "is_demo")
     list_filter = ("status", "is_demo", ("bulletin__year", admin.AllValuesFieldListFilter))

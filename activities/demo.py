@@ -11,6 +11,7 @@ import datetime
 import random
 
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from activities.choices import ReportStatus, UpwardLevel
 from activities.models import Activity, ActivityKind, Bulletin, OpinionReport, UpwardReport
@@ -96,7 +97,7 @@ def _reports(rng: random.Random, year: int, target: int) -> int:
                 is_demo=True,
             )
         )
-    created = OpinionReport.objects.bulk_create(made)
+    created = bulk_create_with_history(made, OpinionReport)
     if organizations:
         links = OpinionReport.organizations.through
         links.objects.bulk_create(
@@ -140,7 +141,7 @@ def _activities(rng: random.Random, year: int, kind_name: str, target: int) -> i
         )
         for index in range(max(target - have, 0))
     ]
-    Activity.objects.bulk_create(made)
+    bulk_create_with_history(made, Activity)
     return len(made)
 
 

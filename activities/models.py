@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from activities.choices import (
     ActivityStatus,
@@ -16,6 +17,7 @@ from activities.choices import (
     UpwardLevel,
 )
 from hcppcc.directory.models import Committee, Member, Named, Organization, TimeStamped
+from hcppcc.files import RandomName, validate_document
 from proposals.models import Proposal
 from proposals.models.lifecycle import actor_field
 
@@ -78,7 +80,12 @@ class Activity(TimeStamped):
     )
     report_title = models.CharField(_("report title"), max_length=200, blank=True)
     report_text = models.TextField(_("report"), blank=True)
-    attachment = models.FileField(_("attachment"), upload_to="activities/%Y/", blank=True)
+    attachment = models.FileField(
+        _("attachment"),
+        upload_to=RandomName("activities"),
+        blank=True,
+        validators=[validate_document],
+    )
     produced_proposals = models.ManyToManyField(
         Proposal,
         verbose_name=_("proposals it produced"),
@@ -100,6 +107,9 @@ class Activity(TimeStamped):
     )
 
     objects = ActivityQuerySet.as_manager()
+
+    # Field-level audit history of every save: who, when, before → after.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("activity")
@@ -200,6 +210,9 @@ class OpinionReport(TimeStamped):
     decided_by = actor_field(editable=False)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, editable=False)
     is_demo = models.BooleanField(_("demonstration record"), default=False, editable=False)
+
+    # Field-level audit history of every save: who, when, before → after.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("public-opinion report")

@@ -22,6 +22,7 @@ from activities import scopes as work
 from activities import workflow as activity_workflow
 from activities.filtersets import ActivityFilterSet, OpinionReportFilterSet
 from activities.selectors import activities_by_kind, member_scorecards, yearly_figures
+from hcppcc.audit import versions
 from hcppcc.directory.choices import Role
 from hcppcc.directory.filtersets import MemberFilterSet, UnitFilterSet
 from hcppcc.directory.models import HandlingUnit, Member, Session
@@ -440,8 +441,23 @@ def proposal_detail(request, pk: int):
         .order_by("at", "pk"),
         "steps": _step_links("proposal", proposal, workflow.PROPOSAL_STEPS, user),
     }
+    if scopes.reads_everything(user):
+        context["history"] = _audit_history(proposal, assignments, replies)
     template = "pages/proposal_print.html" if request.GET.get("print") else "pages/proposal.html"
     return render(request, template, context)
+
+
+def _audit_history(proposal, assignments, replies) -> list:
+    """Field-level changes of the proposal, its assignments and its replies, newest first
+    (the office, leaders and auditors read it)."""
+    entries = versions(proposal.history.all(), _("proposal"))
+    for assignment in assignments:
+        entries += versions(assignment.history.all(), str(assignment.unit))
+    for reply in replies:
+        entries += versions(
+            reply.history.all(), _("reply of %(unit)s") % {"unit": reply.assignment.unit}
+        )
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)
 
 
 def assignment_detail(request, pk: int):

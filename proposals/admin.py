@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from hcppcc.audit import AuditHistoryAdmin
 from hcppcc.directory.models import Session
 from proposals import services, workflow
 from proposals.choices import EvaluationRating, ProposalStatus
@@ -271,7 +272,7 @@ def clock_table(clocks) -> str:
 
 
 @admin.register(Proposal)
-class ProposalAdmin(WorkflowAdmin):
+class ProposalAdmin(AuditHistoryAdmin, WorkflowAdmin):
     steps = workflow.PROPOSAL_STEPS
     list_display = (
         "case_display",
@@ -524,7 +525,7 @@ class AssignmentOverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(WorkflowAdmin):
+class AssignmentAdmin(AuditHistoryAdmin, WorkflowAdmin):
     steps = workflow.ASSIGNMENT_STEPS
     list_display = ("proposal", "unit", "role", "status", "assigned_on", "due_on", "days_left")
     list_filter = (
@@ -616,7 +617,7 @@ class ExtensionRequestAdmin(StepOnlyAdmin):
 
 
 @admin.register(Reply)
-class ReplyAdmin(StepOnlyAdmin):
+class ReplyAdmin(AuditHistoryAdmin, StepOnlyAdmin):
     steps = workflow.REPLY_STEPS
     scoped_by_assignment = True
     list_display = ("assignment", "round", "result_class", "status", "reply_date")
@@ -683,7 +684,7 @@ class SupervisionEventInline(ReadOnlyInline):
 
 
 @admin.register(Supervision)
-class SupervisionAdmin(StepOnlyAdmin):
+class SupervisionAdmin(AuditHistoryAdmin, StepOnlyAdmin):
     """Leaders open this page to record the supervision of the key proposals they lead."""
 
     steps = workflow.SUPERVISION_STEPS
@@ -757,7 +758,7 @@ class LookBackCampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(LookBackItem)
-class LookBackItemAdmin(StepOnlyAdmin):
+class LookBackItemAdmin(AuditHistoryAdmin, StepOnlyAdmin):
     steps = workflow.LOOK_BACK_ITEM_STEPS
     scoped_by_assignment = True
     list_display = (

@@ -6,6 +6,7 @@ from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from hcppcc.audit import AuditHistoryAdmin
 from hcppcc.directory import services
 from hcppcc.directory.choices import Role
 from hcppcc.directory.models import (
@@ -87,7 +88,7 @@ class OrganizationAdmin(DeactivateMixin, admin.ModelAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(DeactivateMixin, admin.ModelAdmin):
+class MemberAdmin(DeactivateMixin, AuditHistoryAdmin):
     list_display = ("name", "position", "sector", "organization", "committee_list", "is_active")
     list_filter = ("position", "is_active", "committees", "sector", "organization")
     search_fields = ("name", "sector__name", "organization__name", "organization__short_name")
@@ -119,7 +120,7 @@ class MemberAdmin(DeactivateMixin, admin.ModelAdmin):
 
 
 @admin.register(HandlingUnit)
-class HandlingUnitAdmin(DeactivateMixin, admin.ModelAdmin):
+class HandlingUnitAdmin(DeactivateMixin, AuditHistoryAdmin):
     list_display = ("name", "short_name", "kind", "contact_person", "contact_phone", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "short_name", "contact_person")

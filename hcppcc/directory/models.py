@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from hcppcc.directory.choices import (
     LEADER_POSITIONS,
@@ -230,6 +231,9 @@ class Member(TimeStamped):
 
     objects = models.Manager.from_queryset(MemberQuerySet)()
 
+    # Field-level audit history of every save: who, when, before → after.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("member")
         verbose_name_plural = _("members")
@@ -270,6 +274,9 @@ class HandlingUnit(Named):
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
+
+    # Field-level audit history of every save: who, when, before → after.
+    history = HistoricalRecords()
 
     class Meta(Named.Meta):
         verbose_name = _("handling unit")

@@ -6,7 +6,6 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hcppcc.directory.choices import ADMIN_ROLES, Role
@@ -62,7 +61,9 @@ def user_set_roles(
     stale = Member.objects.filter(user=user)
     if member is not None:
         stale = stale.exclude(pk=member.pk)
-    stale.update(user=None, updated_at=timezone.now())
+    for unlinked in stale:  # saved one by one: the audit history keeps each change
+        unlinked.user = None
+        unlinked.save(update_fields=["user", "updated_at"])
     if member is not None and member.user_id != user.pk:
         member.user = user
         member.save(update_fields=["user", "updated_at"])
@@ -74,7 +75,13 @@ def user_set_roles(
 def records_set_active(*, records: QuerySet, active: bool) -> int:
     """Deactivate (or reactivate) directory records. They are never deleted: proposals and
     history point at them. Returns how many records changed."""
-    return records.exclude(is_active=active).update(is_active=active, updated_at=timezone.now())
+    changed = 0
+    # One save each (not a bulk update), so that each change lands in the audit history.
+    for record in records.exclude(is_active=active).select_for_update():
+        record.is_active = active
+        record.save(update_fields=["is_active", "updated_at"])
+        changed += 1
+    return changed
 
 
 @transaction.atomic

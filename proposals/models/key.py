@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from hcppcc.directory.models import Committee, Member, Organization, TimeStamped
 from proposals.choices import NominatedBy, RequestDecision, SupervisionMethod, SupervisionStatus
@@ -93,6 +94,9 @@ class Supervision(TimeStamped):
     )
     report = models.TextField(_("supervision report"), blank=True, editable=False)
     reported_on = models.DateField(_("reported on"), null=True, blank=True, editable=False)
+
+    # Field-level audit history of every save: who, when, before → after.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("supervision")

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Case, DurationField, ExpressionWrapper, F, Prefetch, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from hcppcc.directory.choices import Role
 from hcppcc.directory.models import (
@@ -27,6 +28,7 @@ from hcppcc.directory.models import (
     Session,
     TimeStamped,
 )
+from hcppcc.files import RandomName, validate_document
 from proposals.choices import (
     OPEN_ASSIGNMENT_STATES,
     OPEN_STATES,
@@ -349,6 +351,9 @@ class Proposal(TimeStamped):
 
     objects = ProposalQuerySet.as_manager()
 
+    # Field-level audit history of every save: who, when, before → after.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
@@ -451,6 +456,9 @@ class Assignment(TimeStamped):
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True, editable=False)
 
     objects = AssignmentQuerySet.as_manager()
+
+    # Field-level audit history of every save: who, when, before → after.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("assignment")
@@ -599,7 +607,7 @@ class JointOpinion(TimeStamped):
 
 
 def reply_upload_to(reply: "Reply", filename: str) -> str:
-    # The original name is kept only as the last path part; folders keep years apart.
+    # No longer used (files get random names, hcppcc/files.py); old migrations name it.
     return f"replies/{datetime.date.today():%Y}/{filename}"
 
 
@@ -622,7 +630,12 @@ class Reply(TimeStamped):
     # When the unit handed the reply in (the letter's own date may be earlier).
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now, editable=False)
     is_published = models.BooleanField(_("published"), default=False, editable=False)
-    file = models.FileField(_("letter file"), upload_to=reply_upload_to, blank=True)
+    file = models.FileField(
+        _("letter file"),
+        upload_to=RandomName("replies"),
+        blank=True,
+        validators=[validate_document],
+    )
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -634,6 +647,9 @@ class Reply(TimeStamped):
     submitted_by = actor_field()
     reviewed_by = actor_field()
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, editable=False)
+
+    # Field-level audit history of every save: who, when, before → after.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("reply")
@@ -655,6 +671,9 @@ class Feedback(TimeStamped):
     result = models.CharField(_("on the result"), max_length=20, choices=Satisfaction.choices)
     comment = models.TextField(_("comment"), blank=True)
     given_by = actor_field()
+
+    # Field-level audit history of every save: who, when, before → after.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("feedback")

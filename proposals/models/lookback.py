@@ -4,8 +4,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from hcppcc.directory.models import Committee, Session, TimeStamped
+from hcppcc.files import RandomName, validate_document
 from proposals.choices import LookBackDecision, LookBackOutcome, Satisfaction
 from proposals.models.lifecycle import Assignment, Reply, ResultClass, actor_field
 
@@ -51,6 +53,7 @@ class LookBackCampaign(TimeStamped):
 
 
 def evidence_upload_to(item: "LookBackItem", filename: str) -> str:
+    # No longer used (files get random names, hcppcc/files.py); old migrations name it.
     return f"lookback/{item.campaign.year}/{filename}"
 
 
@@ -75,7 +78,12 @@ class LookBackItem(TimeStamped):
     )
     visited_on = models.DateField(_("visited on"), null=True, blank=True)
     evidence = models.TextField(_("what was found"), blank=True)
-    attachment = models.FileField(_("evidence file"), upload_to=evidence_upload_to, blank=True)
+    attachment = models.FileField(
+        _("evidence file"),
+        upload_to=RandomName("lookback"),
+        blank=True,
+        validators=[validate_document],
+    )
     outcome = models.CharField(
         _("outcome"), max_length=20, choices=LookBackOutcome.choices, blank=True
     )
@@ -102,6 +110,9 @@ class LookBackItem(TimeStamped):
     decision_note = models.TextField(_("decision note"), blank=True, editable=False)
     decided_by = actor_field(editable=False)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, editable=False)
+
+    # Field-level audit history of every save: who, when, before → after.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("look-back item")

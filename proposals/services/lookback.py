@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from hcppcc.directory.models import User
 from proposals import policies
@@ -70,10 +71,16 @@ def lookback_campaign_create(
     }
     effective.update(reclassified_codes(assignments))
     replies = latest_approved_replies(assignments)
-    items = LookBackItem.objects.bulk_create(
-        LookBackItem(campaign=campaign, assignment_id=assignment_id, reply=replies[assignment_id])
-        for assignment_id, code in sorted(effective.items())
-        if code in wanted
+    items = bulk_create_with_history(
+        [
+            LookBackItem(
+                campaign=campaign, assignment_id=assignment_id, reply=replies[assignment_id]
+            )
+            for assignment_id, code in sorted(effective.items())
+            if code in wanted
+        ],
+        LookBackItem,
+        default_user=by,
     )
     now = timezone.now()
     Transition.objects.bulk_create(
