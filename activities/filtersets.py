@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.choices import ActivityStatus, ReportStatus
 from activities.models import Activity, OpinionReport
-from hcppcc.filtering import DATE, StableOrderingFilter
+from hcppcc.filtering import DATE, IdFilter, StableOrderingFilter
 
 
 def year_filter(date_field: str) -> django_filters.NumberFilter:
@@ -18,8 +18,8 @@ def year_filter(date_field: str) -> django_filters.NumberFilter:
 
 class ActivityFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=ActivityStatus.choices)
-    committee = django_filters.NumberFilter(field_name="committees", label=_("committee"))
-    leader = django_filters.NumberFilter(field_name="leaders", label=_("leader"))
+    committee = IdFilter(field_name="committees", label=_("committee"))
+    leader = IdFilter(field_name="leaders", label=_("leader"))
     year = year_filter("starts_on")
     starts_after = django_filters.DateFilter(
         field_name="starts_on", lookup_expr="gte", label=_("starts from"), widget=DATE
@@ -44,7 +44,7 @@ class ActivityFilterSet(django_filters.FilterSet):
 
 class OpinionReportFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=ReportStatus.choices)
-    member = django_filters.NumberFilter(field_name="members", label=_("member"))
+    member = IdFilter(field_name="members", label=_("member"))
     year = year_filter("received_on")
     received_after = django_filters.DateFilter(
         field_name="received_on", lookup_expr="gte", label=_("received from"), widget=DATE

@@ -19,3 +19,15 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         if value:
             qs = qs.order_by(*qs.query.order_by, "pk")
         return qs
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A record's id: a whole number a database key can hold (anything else is a 400 on
+    every database, not an empty list on one and an error on another)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from hcppcc.filtering import DATE, YES_NO, StableOrderingFilter
+from hcppcc.filtering import DATE, YES_NO, IdFilter, StableOrderingFilter
 from proposals.choices import (
     AssignmentRole,
     AssignmentStatus,
@@ -30,8 +30,8 @@ class ProposalFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=ProposalStatus.choices)
     kind = django_filters.ChoiceFilter(field_name="proposer_kind", choices=ProposerKind.choices)
     key = django_filters.BooleanFilter(field_name="is_key", label=_("key proposal"), widget=YES_NO)
-    unit = django_filters.NumberFilter(method="filter_unit", label=_("handling unit"))
-    proposer = django_filters.NumberFilter(field_name="lead_member", label=_("lead proposer"))
+    unit = IdFilter(method="filter_unit", label=_("handling unit"))
+    proposer = IdFilter(field_name="lead_member", label=_("lead proposer"))
     result_class = django_filters.ModelChoiceFilter(
         queryset=ResultClass.objects.all(),
         to_field_name="code",
@@ -99,7 +99,7 @@ class AssignmentFilterSet(django_filters.FilterSet):
     due_before = django_filters.DateFilter(
         field_name="due_on", lookup_expr="lte", label=_("due by"), widget=DATE
     )
-    proposal = django_filters.NumberFilter(label=_("proposal"))
+    proposal = IdFilter(label=_("proposal"))
     ordering = StableOrderingFilter(fields=("assigned_on", "due_on", "id"))
 
     class Meta:
@@ -115,10 +115,8 @@ class ReplyFilterSet(django_filters.FilterSet):
     result_class = django_filters.ModelChoiceFilter(
         queryset=ResultClass.objects.all(), to_field_name="code", label=_("result class")
     )
-    unit = django_filters.NumberFilter(field_name="assignment__unit", label=_("handling unit"))
-    session = django_filters.NumberFilter(
-        field_name="assignment__proposal__session", label=_("session")
-    )
+    unit = IdFilter(field_name="assignment__unit", label=_("handling unit"))
+    session = IdFilter(field_name="assignment__proposal__session", label=_("session"))
     replied_after = django_filters.DateFilter(
         field_name="reply_date", lookup_expr="gte", label=_("replied from"), widget=DATE
     )
@@ -133,8 +131,8 @@ class ReplyFilterSet(django_filters.FilterSet):
 
 
 class SupervisionFilterSet(django_filters.FilterSet):
-    leader = django_filters.NumberFilter(field_name="leaders", label=_("leader"))
-    session = django_filters.NumberFilter(field_name="proposal__session", label=_("session"))
+    leader = IdFilter(field_name="leaders", label=_("leader"))
+    session = IdFilter(field_name="proposal__session", label=_("session"))
     ordering = StableOrderingFilter(fields=("id",))
 
     class Meta:
@@ -143,7 +141,7 @@ class SupervisionFilterSet(django_filters.FilterSet):
 
 
 class LookBackItemFilterSet(django_filters.FilterSet):
-    unit = django_filters.NumberFilter(field_name="assignment__unit", label=_("handling unit"))
+    unit = IdFilter(field_name="assignment__unit", label=_("handling unit"))
     ordering = StableOrderingFilter(fields=("id",))
 
     class Meta:

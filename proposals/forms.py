@@ -9,6 +9,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.utils.translation import gettext_lazy as _
 
 from hcppcc.directory.models import Committee, HandlingUnit, Member, Organization
+from hcppcc.files import validate_document
 from proposals.choices import (
     AssignmentRole,
     ContactWay,
@@ -171,7 +172,7 @@ class ReplyForm(forms.Form):
     reply_date = forms.DateField(
         label=_("reply date"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    file = forms.FileField(label=_("letter file"), required=False)
+    file = forms.FileField(label=_("letter file"), required=False, validators=[validate_document])
 
 
 class DecisionForm(NoteForm):
@@ -273,7 +274,9 @@ class FindingsForm(forms.Form):
     evidence = forms.CharField(
         label=_("what was found"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    attachment = forms.FileField(label=_("evidence file"), required=False)
+    attachment = forms.FileField(
+        label=_("evidence file"), required=False, validators=[validate_document]
+    )
     outcome = forms.ChoiceField(choices=LookBackOutcome.choices, label=_("outcome"))
     satisfaction = forms.ChoiceField(
         choices=[("", "—"), *Satisfaction.choices],

@@ -5,12 +5,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hcppcc.directory.models import HandlingUnit, Member
-from hcppcc.filtering import StableOrderingFilter
+from hcppcc.filtering import IdFilter, StableOrderingFilter
 
 
 class MemberFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("name contains"))
-    committee = django_filters.NumberFilter(field_name="committees", label=_("committee"))
+    committee = IdFilter(field_name="committees", label=_("committee"))
     ordering = StableOrderingFilter(fields=("name", "id"))
 
     class Meta:

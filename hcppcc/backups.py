@@ -1,0 +1,103 @@
+"""Backups of the whole database, and restoring one: ``pg_dump``'s custom format on
+PostgreSQL, SQLite's online backup API on SQLite (both consistent while the app runs)."""
+
+import datetime
+import os
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+
+class BackupError(Exception):
+    pass
+
+
+def default_path() -> Path:
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    suffix = "dump" if connection.vendor == "postgresql" else "sqlite3"
+    return Path(settings.VAR_DIR) / "backups" / f"hcppcc-{stamp}.{suffix}"
+
+
+def _pg_environment() -> tuple[list[str], dict]:
+    """Connection arguments for the PostgreSQL client tools, the password by environment."""
+    params = connection.settings_dict
+    args = ["--dbname", params["NAME"]]
+    if params.get("HOST"):
+        args += ["--host", params["HOST"]]
+    if params.get("PORT"):
+        args += ["--port", str(params["PORT"])]
+    if params.get("USER"):
+        args += ["--username", params["USER"]]
+    env = {**os.environ}
+    if params.get("PASSWORD"):
+        env["PGPASSWORD"] = params["PASSWORD"]
+    return args, env
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise BackupError(f"{name} is not installed (Debian: postgresql-client).")
+    return path
+
+
+def backup(path: Path) -> Path:
+    """Write the whole database to ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if connection.vendor == "postgresql":
+        args, env = _pg_environment()
+        command = [_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(path), *args]
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise BackupError(done.stderr.strip())
+    elif connection.vendor == "sqlite":
+        connection.ensure_connection()
+        target = sqlite3.connect(path)
+        try:
+            connection.connection.backup(target)
+        finally:
+            target.close()
+    else:
+        raise BackupError(f"No backup for {connection.vendor}.")
+    return path
+
+
+def restore(path: Path) -> None:
+    """Replace the whole database with the backup at ``path``."""
+    if not path.is_file():
+        raise BackupError(f"No backup at {path}.")
+    if connection.vendor == "postgresql":
+        with path.open("rb") as handle:
+            if handle.read(5) != b"PGDMP":
+                raise BackupError(f"{path} is not a pg_dump custom-format backup.")
+        args, env = _pg_environment()
+        command = [
+            _tool("pg_restore"),
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--single-transaction",
+            "--exit-on-error",
+            *args,
+            str(path),
+        ]
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise BackupError(done.stderr.strip())
+    elif connection.vendor == "sqlite":
+        source = sqlite3.connect(path)
+        try:
+            if source.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+                raise BackupError(f"{path} is not an intact SQLite database.")
+            connection.ensure_connection()
+            source.backup(connection.connection)
+        except sqlite3.DatabaseError as error:
+            raise BackupError(f"{path} is not a SQLite database: {error}") from error
+        finally:
+            source.close()
+    else:
+        raise BackupError(f"No restore for {connection.vendor}.")

@@ -1,0 +1,72 @@
+"""Uploaded documents (reply letters, reports, evidence): a size limit, an allow-list of
+types recognised by their content rather than their name, and random stored names."""
+
+import uuid
+import zipfile
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+
+ALLOWED = {"pdf", "docx", "xlsx", "jpeg", "png"}
+EXTENSIONS = {"pdf": "pdf", "docx": "docx", "xlsx": "xlsx", "jpeg": "jpg", "png": "png"}
+
+
+def sniff(head: bytes, upload) -> str | None:
+    """The document's type from its first bytes (and, for Office files, their parts)."""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"PK\x03\x04"):
+        upload.seek(0)
+        try:
+            with zipfile.ZipFile(upload) as package:
+                names = set(package.namelist())
+        except zipfile.BadZipFile:
+            return None
+        finally:
+            upload.seek(0)
+        if "[Content_Types].xml" in names:
+            if "word/document.xml" in names:
+                return "docx"
+            if "xl/workbook.xml" in names:
+                return "xlsx"
+    return None
+
+
+def validate_document(upload) -> None:
+    """Refuse files over the size limit and files that are not PDF, DOCX, XLSX, JPEG or PNG
+    by their content (a renamed program stays a program)."""
+    limit = settings.HCPPCC_MAX_UPLOAD_MB * 1024 * 1024
+    if upload.size > limit:
+        raise ValidationError(
+            _("The file is larger than %(limit)d MB.") % {"limit": settings.HCPPCC_MAX_UPLOAD_MB}
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if sniff(head, upload) not in ALLOWED:
+        raise ValidationError(_("Only PDF, Word (DOCX), Excel (XLSX), JPEG and PNG files."))
+
+
+@deconstructible
+class RandomName:
+    """``upload_to`` that stores a file under a random name in a folder per year, keeping
+    only the extension of its type: the uploader's file name never reaches the disk."""
+
+    def __init__(self, folder: str):
+        self.folder = folder
+
+    def __call__(self, instance, filename: str) -> str:
+        suffix = PurePath(filename).suffix.lower().lstrip(".")
+        suffix = suffix if suffix in EXTENSIONS.values() or suffix == "jpeg" else "bin"
+        return f"{self.folder}/{timezone.now():%Y}/{uuid.uuid4().hex}.{suffix}"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, RandomName) and other.folder == self.folder

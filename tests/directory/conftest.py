@@ -1,0 +1,3 @@
+"""The proposal fixtures serve the backup tests."""
+
+from tests.proposals.conftest import proposer, reference, session, walk  # noqa: F401
