@@ -63,7 +63,19 @@ def backup(path: Path) -> Path:
             target.close()
     else:
         raise BackupError(f"No backup for {connection.vendor}.")
+    path.chmod(0o600)  # it holds password hashes and API tokens
     return path
+
+
+def _check_migrations(applied: set[tuple[str, str]]) -> None:
+    """Refuse a file that is not a backup of this app, or one of a newer version of it."""
+    from django.db.migrations.loader import MigrationLoader
+
+    known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+    if not applied:
+        raise BackupError("The file holds no hcppcc database.")
+    if unknown := applied - known:
+        raise BackupError(f"The backup comes from a newer version: {sorted(unknown)[:3]} …")
 
 
 def restore(path: Path) -> None:
@@ -93,8 +105,13 @@ def restore(path: Path) -> None:
         try:
             if source.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
                 raise BackupError(f"{path} is not an intact SQLite database.")
+            _check_migrations(
+                {tuple(row) for row in source.execute("SELECT app, name FROM django_migrations")}
+            )
             connection.ensure_connection()
             source.backup(connection.connection)
+        except sqlite3.OperationalError as error:  # no django_migrations table
+            raise BackupError(f"{path} is not a backup of this app: {error}") from error
         except sqlite3.DatabaseError as error:
             raise BackupError(f"{path} is not a SQLite database: {error}") from error
         finally:

@@ -7,6 +7,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
@@ -32,7 +33,7 @@ def sniff(head: bytes, upload) -> str | None:
             return None
         finally:
             upload.seek(0)
-        if "[Content_Types].xml" in names:
+        if "[Content_Types].xml" in names and not any(n.endswith("vbaProject.bin") for n in names):
             if "word/document.xml" in names:
                 return "docx"
             if "xl/workbook.xml" in names:
@@ -43,6 +44,8 @@ def sniff(head: bytes, upload) -> str | None:
 def validate_document(upload) -> None:
     """Refuse files over the size limit and files that are not PDF, DOCX, XLSX, JPEG or PNG
     by their content (a renamed program stays a program)."""
+    if isinstance(upload, FieldFile) and upload._committed:
+        return  # a stored file was checked when it came in; only new uploads are checked
     limit = settings.HCPPCC_MAX_UPLOAD_MB * 1024 * 1024
     if upload.size > limit:
         raise ValidationError(

@@ -6,6 +6,7 @@ the username, the address, the path and the outcome are written."""
 import logging
 
 from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -13,7 +14,15 @@ log = logging.getLogger("hcppcc.security")
 
 
 def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    """The caller's address: REMOTE_ADDR, or — behind the trusted proxy only — the last
+    address in X-Forwarded-For, the one the proxy itself saw."""
+    if request is None:
+        return ""
+    if settings.HCPPCC_BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded.strip():
+            return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
 
 
 def record(event: str, request=None, **fields) -> None:

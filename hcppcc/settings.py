@@ -165,13 +165,9 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("HCPPCC_LOCKOUT_MINUTES",
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False  # the security log (hcppcc/security.py) records lockouts instead
-# The client's address: REMOTE_ADDR only, unless a trusted proxy sets X-Forwarded-For (a
-# client could otherwise name any address and dodge the lockout).
-if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
-    AXES_IPWARE_PROXY_COUNT = 1
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The client's address (hcppcc/security.py): REMOTE_ADDR, or behind the trusted proxy the
+# address it appended last to X-Forwarded-For (earlier entries are the client's own claim).
+AXES_CLIENT_IP_CALLABLE = "hcppcc.security.client_address"
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "zh-hans")
@@ -282,6 +278,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Security -------------------------------------------------------------------------
+HCPPCC_BEHIND_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY", False)
 # Only behind a TLS-terminating proxy that sets (and strips from clients) this header;
 # otherwise a client could claim HTTPS (docs/operations.md).
 if env_bool("DJANGO_BEHIND_TLS_PROXY", False):

@@ -34,6 +34,7 @@ class SessionTimeoutMiddleware:
     written at most once a minute, so a busy page does not rewrite the session each time."""
 
     KEY = "hcppcc_last_seen"
+    SIGNED_IN = "hcppcc_signed_in"
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -43,12 +44,17 @@ class SessionTimeoutMiddleware:
         if user is not None and user.is_authenticated:
             now = int(time.time())
             last_seen = request.session.get(self.KEY, now)
-            if now - last_seen > settings.HCPPCC_SESSION_IDLE_SECONDS:
+            signed_in = request.session.get(self.SIGNED_IN, now)
+            # Writing the session moves its cookie's expiry on, so the 12 hours from sign-in
+            # are counted here, not left to the cookie.
+            idle = now - last_seen > settings.HCPPCC_SESSION_IDLE_SECONDS
+            if idle or now - signed_in > settings.SESSION_COOKIE_AGE:
                 logout(request)
                 if not request.path.startswith("/api/"):
                     messages.info(request, _("You were signed out after a while without use."))
             elif now - last_seen >= 60 or self.KEY not in request.session:
                 request.session[self.KEY] = now
+                request.session.setdefault(self.SIGNED_IN, now)
         return self.get_response(request)
 
 
@@ -56,4 +62,6 @@ class SessionTimeoutMiddleware:
 def _start_the_clock(sender, request, user, **kwargs):
     """The idle clock starts at sign-in (so the first pages do not write the session)."""
     if request is not None and hasattr(request, "session"):
-        request.session[SessionTimeoutMiddleware.KEY] = int(time.time())
+        now = int(time.time())
+        request.session[SessionTimeoutMiddleware.KEY] = now
+        request.session[SessionTimeoutMiddleware.SIGNED_IN] = now

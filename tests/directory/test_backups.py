@@ -56,3 +56,23 @@ def test_restoring_something_that_is_not_a_backup_changes_nothing(walk, tmp_path
     with pytest.raises(CommandError):
         call_command("restore", str(junk), yes=True)
     assert Proposal.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_empty_or_foreign_sqlite_file_is_refused_and_nothing_changes(walk, tmp_path):
+    import sqlite3
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite files")
+    walk.to(ProposalStatus.SUBMITTED)
+    empty = tmp_path / "empty.sqlite3"
+    empty.write_bytes(b"")
+    foreign = tmp_path / "foreign.sqlite3"
+    with sqlite3.connect(foreign) as other:
+        other.execute("CREATE TABLE notes (text TEXT)")
+    for path in (empty, foreign):
+        with pytest.raises(CommandError):
+            call_command("restore", str(path), yes=True)
+        assert Proposal.objects.count() == 1
