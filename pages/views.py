@@ -42,12 +42,19 @@ from proposals.models import (
     ResultClass,
     ReturnRequest,
 )
+from proposals.models.lifecycle import READ_ALL_ROLES
 from proposals.policies import may_ever
 from proposals.selectors import assignment_clocks, session_dashboard, unit_scorecards
 
 EVERYONE = tuple(Role)
-OVERVIEW = (Role.PROPOSAL_OFFICE, Role.LEADER, Role.AUDITOR)  # read everything
+OVERVIEW = READ_ALL_ROLES  # the office, leaders, auditors: read everything
 WORK = work.READERS  # the committee's work and the directory: not units, not members
+
+
+def require_roles(user, allowed) -> None:
+    """403 unless the user holds one of ``allowed`` (superusers always pass)."""
+    if not (user.is_superuser or user.has_role(*allowed)):
+        raise PermissionDenied(_("Your role does not open this page."))
 
 
 def roles(*allowed):
@@ -56,9 +63,7 @@ def roles(*allowed):
     def decorate(view):
         @functools.wraps(view)
         def guarded(request, *args, **kwargs):
-            user = request.user
-            if not (user.is_superuser or user.has_role(*allowed)):
-                raise PermissionDenied(_("Your role does not open this page."))
+            require_roles(request.user, allowed)
             return view(request, *args, **kwargs)
 
         guarded.allowed = allowed  # the navigation reads it
@@ -157,8 +162,7 @@ class FilteredList(View):
 
     def get(self, request):
         user = request.user
-        if not (user.is_superuser or user.has_role(*self.allowed)):
-            raise PermissionDenied(_("Your role does not open this page."))
+        require_roles(user, self.allowed)
         filterset = self.filterset_class(
             request.GET or None, queryset=self.records(user), request=request
         )

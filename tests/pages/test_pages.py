@@ -214,7 +214,8 @@ def test_the_office_takes_steps_through_the_pages(client, office, walk):
     assert response["Location"] == reverse("pages:proposal", args=[submitted.pk])
     assert refreshed(submitted).status == S.ACCEPTED
     detail = client.get(response["Location"]).content.decode()
-    assert "交办" in detail  # the next step is offered
+    assign = reverse("pages:step", args=["proposal", submitted.pk, "assign"])
+    assert assign in detail  # the next step is offered
 
 
 def test_a_step_the_role_may_not_take_is_403(client, member_user, walk):
