@@ -25,13 +25,13 @@ from activities.models import (
     UpwardReport,
 )
 from activities.selectors import member_scorecards, midyear_reminders, yearly_figures
-from hcppcc.audit import AuditHistoryAdmin
+from hcppcc.admin_base import AuditHistoryAdmin, ModelAdmin
 from proposals.admin import ReadOnlyInline, WorkflowAdmin
 from proposals.choices import Satisfaction
 
 
 @admin.register(ActivityKind)
-class ActivityKindAdmin(admin.ModelAdmin):
+class ActivityKindAdmin(ModelAdmin):
     list_display = ("name", "is_plenary", "sort_order", "is_active")
     list_editable = ("sort_order",)
     search_fields = ("name",)
@@ -39,7 +39,7 @@ class ActivityKindAdmin(admin.ModelAdmin):
 
 
 @admin.register(PartnerBody)
-class PartnerBodyAdmin(admin.ModelAdmin):
+class PartnerBodyAdmin(ModelAdmin):
     list_display = ("name", "sort_order", "is_active")
     search_fields = ("name",)
     fields = ("name", "sort_order", "is_active")
@@ -197,7 +197,7 @@ class ReportInline(ReadOnlyInline):
 
 
 @admin.register(Bulletin)
-class BulletinAdmin(admin.ModelAdmin):
+class BulletinAdmin(ModelAdmin):
     list_display = ("__str__", "year", "number", "issued_on", "is_demo")
     list_filter = ("year", "series", "is_demo")
     search_fields = ("series",)
@@ -236,14 +236,14 @@ class OpinionReportAdmin(AuditHistoryAdmin, WorkflowAdmin):
 
 
 @admin.register(DutyRule)
-class DutyRuleAdmin(admin.ModelAdmin):
+class DutyRuleAdmin(ModelAdmin):
     list_display = ("item", "points", "cap")
     list_editable = ("points", "cap")
     fields = ("item", "points", "cap")
 
 
 @admin.register(DutyGrade)
-class DutyGradeAdmin(admin.ModelAdmin):
+class DutyGradeAdmin(ModelAdmin):
     list_display = ("name", "min_points")
     list_editable = ("min_points",)
     fields = ("name", "min_points")

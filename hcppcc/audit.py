@@ -3,19 +3,6 @@ version with who and when; ``changes`` reads before → after from it."""
 
 from dataclasses import dataclass
 
-from django.http import HttpResponseNotAllowed
-from simple_history.admin import SimpleHistoryAdmin
-
-
-class AuditHistoryAdmin(SimpleHistoryAdmin):
-    """Adds the record's history page (历史) to its admin, read-only: an old version can be
-    looked at, never saved back (a record changes only through its services)."""
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method != "GET":
-            return HttpResponseNotAllowed(["GET"])
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
 
 @dataclass(frozen=True)
 class Change:
@@ -60,12 +47,15 @@ def _changes(previous, current) -> list[Change]:
     return changes
 
 
-def versions(history, label: str = "") -> list[Version]:
+def versions(history, label: str = "", since=None) -> list[Version]:
     """The versions of one record's ``history`` queryset, newest first, each with the
-    fields that changed from the version before (by their verbose names)."""
+    fields that changed from the version before (by their verbose names); with ``since``
+    (an ``updated_at``), only the saves made after it."""
     rows = list(history.select_related("history_user").order_by("history_date", "history_id"))
     out = []
     for previous, current in zip([None, *rows], rows, strict=False):
+        if since is not None and current.updated_at <= since:
+            continue
         changes = []
         if previous is not None:
             changes = _changes(previous, current)

@@ -3,8 +3,10 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from hcppcc import stale
 from hcppcc.directory.choices import Role
 from hcppcc.directory.models import Member, Session
+from hcppcc.records import StaleRecord
 from proposals import services
 from proposals.choices import ProposerKind
 from proposals.errors import WorkflowError
@@ -52,6 +54,31 @@ class ProposalDraftForm(forms.ModelForm):
             ]
             for name in ("organization", "committee", "sector"):
                 del self.fields[name]
+
+    def save_changes(self, *, by, opened: str) -> Proposal | None:
+        """Write an edited draft's changed fields through ``proposal_update``, unless the
+        draft was saved by someone else since version ``opened``: then None, with who
+        changed what on the form, and nothing written."""
+        problems = stale.conflict(self.instance, opened)
+        if problems:
+            self.add_error(None, problems)
+            return None
+        changes = {name: self.cleaned_data[name] for name in self.changed_data}
+        try:
+            return services.proposal_update(
+                proposal=self.instance,
+                by=by,
+                changes=changes,
+                unchanged_since=self.instance.updated_at,
+            )
+        except StaleRecord:  # saved in the moment between the check and the lock
+            self.add_error(None, stale.conflict(Proposal.objects.get(pk=self.instance.pk), opened))
+        except WorkflowError as error:
+            self.add_error(None, error.message)
+        except ValidationError as error:
+            for message in error.messages:
+                self.add_error(None, message)
+        return None
 
     def save_through_service(self, *, by) -> Proposal | None:
         """Create the draft through ``proposal_create``; None, with the reason on the form,

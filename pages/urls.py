@@ -10,6 +10,7 @@ urlpatterns = [
     path("proposals/", views.ProposalList.as_view(), name="proposals"),
     path("proposals/new/", views.proposal_new, name="proposal-new"),
     path("proposals/<int:pk>/", views.proposal_detail, name="proposal"),
+    path("proposals/<int:pk>/edit/", views.proposal_edit, name="proposal-edit"),
     path("replies/<int:pk>/letter/", views.reply_file, name="reply-file"),
     path("assignments/", views.AssignmentList.as_view(), name="assignments"),
     path("assignments/<int:pk>/", views.assignment_detail, name="assignment"),

@@ -22,13 +22,14 @@ from activities import scopes as work
 from activities import workflow as activity_workflow
 from activities.filtersets import ActivityFilterSet, OpinionReportFilterSet
 from activities.selectors import activities_by_kind, member_scorecards, yearly_figures
+from hcppcc import stale
 from hcppcc.audit import versions
 from hcppcc.directory.choices import Role
 from hcppcc.directory.filtersets import MemberFilterSet, UnitFilterSet
 from hcppcc.directory.models import HandlingUnit, Member, Session
 from pages.forms import ProposalDraftForm
 from proposals import scopes, workflow
-from proposals.choices import ProposalAction, Satisfaction
+from proposals.choices import ProposalAction, ProposalStatus, Satisfaction
 from proposals.filtersets import (
     AssignmentFilterSet,
     LookBackItemFilterSet,
@@ -43,7 +44,7 @@ from proposals.models import (
     ReturnRequest,
 )
 from proposals.models.lifecycle import READ_ALL_ROLES
-from proposals.policies import may_ever
+from proposals.policies import may, may_ever
 from proposals.selectors import assignment_clocks, session_dashboard, unit_scorecards
 
 EVERYONE = tuple(Role)
@@ -444,6 +445,8 @@ def proposal_detail(request, pk: int):
         .select_related("by", "assignment__unit")
         .order_by("at", "pk"),
         "steps": _step_links("proposal", proposal, workflow.PROPOSAL_STEPS, user),
+        "may_edit": proposal.status == ProposalStatus.DRAFT
+        and may(user, ProposalAction.SUBMIT, proposal),
     }
     if scopes.reads_everything(user):
         context["history"] = _audit_history(proposal, assignments, replies)
@@ -603,13 +606,24 @@ def step(request, kind: str, pk: int, name: str):
     )
     for bound in [form, *(units.forms if units is not None else [])]:
         _plain_selects(bound)
-    if posted and spec.take(record, request.user, form, units):
+    if (
+        posted
+        and not stale.step_refused(record, form, request.POST)
+        and spec.take(record, request.user, form, units)
+    ):
         messages.success(request, _("Done: %(step)s.") % {"step": spec.label})
         return redirect(back(record))
     return render(
         request,
         "pages/step.html",
-        {"record": record, "step": spec, "form": form, "units": units, "back": back(record)},
+        {
+            "record": record,
+            "step": spec,
+            "form": form,
+            "units": units,
+            "back": back(record),
+            "opened_version": stale.version_of(record),
+        },
         status=400 if posted else 200,
     )
 
@@ -627,6 +641,30 @@ def proposal_new(request):
             return redirect("pages:proposal", pk=proposal.pk)
     return render(
         request, "pages/proposal_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def proposal_edit(request, pk: int):
+    """Edit a draft: whoever may submit it (the office, or the member who drafts it).
+    A save made by someone else after the page was opened is shown, never overwritten."""
+    user = request.user
+    proposal = get_object_or_404(Proposal.objects.visible_to(user), pk=pk)
+    if not may(user, ProposalAction.SUBMIT, proposal):
+        raise PermissionDenied(_("Your role does not allow this step on this record."))
+    if proposal.status != ProposalStatus.DRAFT:
+        messages.error(request, _("Only a draft can be edited; this proposal is submitted."))
+        return redirect("pages:proposal", pk=proposal.pk)
+    posted = request.method == "POST"
+    form = ProposalDraftForm(request.POST if posted else None, instance=proposal, user=user)
+    opened = request.POST.get(stale.FIELD) if posted else stale.version_of(proposal)
+    if posted and form.is_valid() and form.save_changes(by=user, opened=opened):
+        messages.success(request, _("The draft is saved."))
+        return redirect("pages:proposal", pk=proposal.pk)
+    return render(
+        request,
+        "pages/proposal_form.html",
+        {"form": form, "proposal": proposal, "opened_version": opened},
+        status=400 if posted else 200,
     )
 
 

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from hcppcc.audit import AuditHistoryAdmin
+from hcppcc import stale
+from hcppcc.admin_base import AuditHistoryAdmin, ModelAdmin
 from hcppcc.directory.models import Session
 from proposals import services, workflow
 from proposals.choices import EvaluationRating, ProposalStatus
@@ -51,7 +52,7 @@ from proposals.selectors import (
 from proposals.services.lifecycle import CONTENT_FIELDS
 
 
-class WorkflowAdmin(admin.ModelAdmin):
+class WorkflowAdmin(ModelAdmin):
     """A ModelAdmin whose records move only through workflow steps.
 
     Adds ``<id>/step/<name>/`` pages and shows the steps the user may take now as buttons
@@ -114,7 +115,11 @@ class WorkflowAdmin(admin.ModelAdmin):
         form, units = spec.bind(
             record, request.POST if posted else None, request.FILES if posted else None
         )
-        if posted and spec.take(record, request.user, form, units):
+        if (
+            posted
+            and not stale.step_refused(record, form, request.POST)
+            and spec.take(record, request.user, form, units)
+        ):
             self.message_user(
                 request, _("Done: %(step)s.") % {"step": spec.label}, messages.SUCCESS
             )
@@ -131,12 +136,13 @@ class WorkflowAdmin(admin.ModelAdmin):
             "units": units,
             "media": media,
             "change_url": change_url,
+            "opened_version": stale.version_of(record),
         }
         return render(request, "admin/proposals/step_form.html", context)
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ModelAdmin):
     list_display = ("name", "sort_order", "is_active")
     list_editable = ("sort_order", "is_active")
     search_fields = ("name",)
@@ -144,7 +150,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(RejectionReason)
-class RejectionReasonAdmin(admin.ModelAdmin):
+class RejectionReasonAdmin(ModelAdmin):
     list_display = ("code", "name", "sort_order", "is_active")
     list_editable = ("sort_order", "is_active")
     search_fields = ("code", "name")
@@ -152,7 +158,7 @@ class RejectionReasonAdmin(admin.ModelAdmin):
 
 
 @admin.register(ResultClass)
-class ResultClassAdmin(admin.ModelAdmin):
+class ResultClassAdmin(ModelAdmin):
     list_display = ("code", "name", "sort_order", "is_active")
     list_editable = ("sort_order", "is_active")
     search_fields = ("code", "name")
@@ -729,7 +735,7 @@ class LookBackItemInline(ReadOnlyInline):
 
 
 @admin.register(LookBackCampaign)
-class LookBackCampaignAdmin(admin.ModelAdmin):
+class LookBackCampaignAdmin(ModelAdmin):
     list_display = ("name", "year", "session", "starts_on", "ends_on", "committee")
     list_filter = ("year", "session")
     search_fields = ("name",)
@@ -804,7 +810,7 @@ class LookBackItemAdmin(AuditHistoryAdmin, StepOnlyAdmin):
 
 
 @admin.register(EvaluationRound)
-class EvaluationRoundAdmin(admin.ModelAdmin):
+class EvaluationRoundAdmin(ModelAdmin):
     """A year's evaluation; the results are computed on its page from the votes."""
 
     list_display = ("name", "year", "held_on")
@@ -843,7 +849,7 @@ class EvaluationRoundAdmin(admin.ModelAdmin):
 
 
 @admin.register(EvaluationVote)
-class EvaluationVoteAdmin(admin.ModelAdmin):
+class EvaluationVoteAdmin(ModelAdmin):
     """Votes typed in from the paper ballots, one per participant and unit."""
 
     list_display = ("round", "unit", "member", "rating")
@@ -858,7 +864,7 @@ class EvaluationVoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(Award)
-class AwardAdmin(admin.ModelAdmin):
+class AwardAdmin(ModelAdmin):
     list_display = ("year", "kind", "proposal", "unit", "decided_on")
     list_filter = ("year", "kind")
     list_select_related = ("proposal", "unit")

@@ -6,7 +6,7 @@ from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from hcppcc.audit import AuditHistoryAdmin
+from hcppcc.admin_base import AuditHistoryAdmin, ModelAdmin
 from hcppcc.directory import services
 from hcppcc.directory.choices import Role
 from hcppcc.directory.models import (
@@ -38,7 +38,7 @@ class DeactivateMixin:
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(ModelAdmin):
     list_display = ("label", "term", "number", "year", "opens_on", "closes_on", "is_current")
     list_filter = ("is_current", "term", "year")
     search_fields = ("label", "year")
@@ -59,7 +59,7 @@ class SessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Committee)
-class CommitteeAdmin(DeactivateMixin, admin.ModelAdmin):
+class CommitteeAdmin(DeactivateMixin, ModelAdmin):
     list_display = ("name", "short_name", "sort_order", "is_active")
     list_editable = ("sort_order",)
     list_filter = ("is_active",)
@@ -69,7 +69,7 @@ class CommitteeAdmin(DeactivateMixin, admin.ModelAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(DeactivateMixin, admin.ModelAdmin):
+class SectorAdmin(DeactivateMixin, ModelAdmin):
     list_display = ("name", "sort_order", "is_active")
     list_editable = ("sort_order",)
     list_filter = ("is_active",)
@@ -79,7 +79,7 @@ class SectorAdmin(DeactivateMixin, admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(DeactivateMixin, admin.ModelAdmin):
+class OrganizationAdmin(DeactivateMixin, ModelAdmin):
     list_display = ("name", "short_name", "kind", "sort_order", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "short_name")

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from activities.models import Activity, ActivityKind, OpinionReport
 from seeds.loader import load_seeds
+from tests.forms import opened
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def test_committee_staff_adopt_a_report_in_the_admin(client, committee_staff):
     url = reverse("admin:activities_opinionreport_step", args=[report.pk, "adopt"])
     page = client.get(reverse("admin:activities_opinionreport_change", args=[report.pk]))
     assert url in page.content.decode()
-    client.post(url, {"bulletin": ""})
+    client.post(url, opened(report, bulletin=""))
     report.refresh_from_db()
     assert report.status == "adopted"
 
@@ -49,7 +50,9 @@ def test_the_auditor_reads_but_takes_no_report_steps(client, auditor):
     page = client.get(reverse("admin:activities_opinionreport_change", args=[report.pk]))
     assert page.status_code == 200
     assert "/step/" not in page.content.decode()
-    client.post(reverse("admin:activities_opinionreport_step", args=[report.pk, "adopt"]))
+    client.post(
+        reverse("admin:activities_opinionreport_step", args=[report.pk, "adopt"]), opened(report)
+    )
     report.refresh_from_db()
     assert report.status == "received"
 
@@ -92,7 +95,7 @@ def test_a_report_is_adopted_into_a_bulletin_from_the_admin(client, committee_st
     report = OpinionReport.objects.create(title="信息", received_on=datetime.date(year, 1, 2))
     client.force_login(committee_staff)
     url = reverse("admin:activities_opinionreport_step", args=[report.pk, "adopt"])
-    response = client.post(url, {"bulletin": bulletin.pk})
+    response = client.post(url, opened(report, bulletin=bulletin.pk))
     assert response.status_code == 302
     report.refresh_from_db()
     assert (report.status, report.bulletin, report.decided_by) == (
@@ -126,7 +129,7 @@ def test_a_planned_activity_is_marked_done_through_its_step(client, committee_st
     client.force_login(committee_staff)
     client.post(
         reverse("admin:activities_activity_step", args=[activity.pk, "mark-done"]),
-        {"report_title": "视察报告", "report_text": "……"},
+        {**opened(activity), "report_title": "视察报告", "report_text": "……"},
     )
     activity.refresh_from_db()
     assert (activity.status, activity.report_title) == ("done", "视察报告")

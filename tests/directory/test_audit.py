@@ -9,6 +9,7 @@ from hcppcc.directory.services import records_set_active
 from hcppcc.records import record_save
 from proposals.choices import ProposalStatus
 from tests.factories import HandlingUnitFactory
+from tests.forms import opened
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def test_a_step_through_the_pages_is_attributed_to_the_signed_in_user(client, of
     client.force_login(office)
     client.post(
         reverse("pages:step", args=["proposal", submitted.pk, "accept"]),
-        {"category": walk.ref["category"].pk},
+        opened(submitted, category=walk.ref["category"].pk),
     )
     latest = submitted.history.latest("history_date")
     assert latest.history_user == office

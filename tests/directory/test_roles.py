@@ -11,6 +11,7 @@ from hcppcc.directory.choices import Role
 from hcppcc.directory.models import Member
 from hcppcc.directory.services import user_set_roles
 from tests.factories import HandlingUnitFactory, MemberFactory, UserFactory
+from tests.forms import opened
 
 pytestmark = pytest.mark.django_db
 
@@ -165,6 +166,7 @@ def test_committee_staff_cannot_link_a_member_record_to_a_user(client, committee
     client.post(
         reverse("admin:directory_member_change", args=[member.pk]),
         {
+            **opened(member),
             "name": member.name,
             "position": "member",
             "phone": "13800000000",

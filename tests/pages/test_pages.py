@@ -9,6 +9,7 @@ from django.urls import URLPattern, reverse
 from pages import urls as page_urls
 from proposals.choices import AssignmentRole, AssignmentStatus, ProposalStatus
 from proposals.models import Assignment, Proposal, Transition
+from tests.forms import opened
 from tests.proposals.conftest import refreshed
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,13 @@ OPENS = {
     "unit-scorecards": WORK,
     "duty-scorecards": WORK,
 }
-RECORD_PAGES = {"proposal", "assignment", "step", "reply-file"}  # tested on records below
+RECORD_PAGES = {
+    "proposal",
+    "proposal-edit",
+    "assignment",
+    "step",
+    "reply-file",
+}  # tested on records below
 
 
 def test_the_table_covers_every_page():
@@ -179,7 +186,7 @@ def test_a_step_form_shows_chinese_errors_and_changes_nothing(client, office, wa
     client.force_login(office)
     url = reverse("pages:step", args=["proposal", submitted.pk, "reject"])
     before = Transition.objects.count()
-    response = client.post(url, {"reason": ""})
+    response = client.post(url, opened(submitted, reason=""))
     assert response.status_code == 400
     assert "该字段是必填项" in response.content.decode()
     assert refreshed(submitted).status == S.SUBMITTED
@@ -192,6 +199,7 @@ def test_a_refused_step_shows_the_services_reason_on_the_form(client, office, wa
     url = reverse("pages:step", args=["proposal", accepted.pk, "assign"])
     # Two lead units: the service refuses; the page says why and writes nothing.
     data = {
+        **opened(accepted),
         "units-TOTAL_FORMS": "2",
         "units-INITIAL_FORMS": "0",
         "units-0-unit": walk.unit_a.pk,
@@ -209,7 +217,7 @@ def test_the_office_takes_steps_through_the_pages(client, office, walk):
     submitted = walk.to(S.SUBMITTED)
     client.force_login(office)
     accept = reverse("pages:step", args=["proposal", submitted.pk, "accept"])
-    response = client.post(accept, {"category": walk.ref["category"].pk})
+    response = client.post(accept, opened(submitted, category=walk.ref["category"].pk))
     assert response.status_code == 302
     assert response["Location"] == reverse("pages:proposal", args=[submitted.pk])
     assert refreshed(submitted).status == S.ACCEPTED
@@ -223,7 +231,7 @@ def test_a_step_the_role_may_not_take_is_403(client, member_user, walk):
     client.force_login(member_user)
     url = reverse("pages:step", args=["proposal", submitted.pk, "accept"])
     assert client.get(url).status_code == 403
-    assert client.post(url, {"category": walk.ref["category"].pk}).status_code == 403
+    assert client.post(url, opened(submitted, category=walk.ref["category"].pk)).status_code == 403
     assert refreshed(submitted).status == S.SUBMITTED
 
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from proposals.choices import AssignmentStatus, ProposalStatus
 from proposals.models import Proposal, Transition
+from tests.forms import opened
 from tests.proposals.conftest import refreshed
 
 pytestmark = pytest.mark.django_db
@@ -48,14 +49,15 @@ def test_the_office_walks_a_proposal_through_the_admin(client, walk, office, pro
     assert step_url("proposal", proposal, "submit") in page.content.decode()
     assert step_url("proposal", proposal, "accept") not in page.content.decode()
 
-    client.post(step_url("proposal", proposal, "submit"))
+    client.post(step_url("proposal", proposal, "submit"), opened(proposal))
     client.post(
         step_url("proposal", proposal, "accept"),
-        {"category": walk.ref["category"].pk, "note": ""},
+        {**opened(proposal), "category": walk.ref["category"].pk, "note": ""},
     )
     response = client.post(
         step_url("proposal", proposal, "assign"),
         {
+            **opened(proposal),
             "assigned_on": "2020-06-30",
             "note": "",
             "units-TOTAL_FORMS": "4",
@@ -74,10 +76,11 @@ def test_the_office_walks_a_proposal_through_the_admin(client, walk, office, pro
     assert str(lead.due_on) == "2020-09-30"
     assert str(walk.joint(proposal).due_on) == "2020-07-31"
 
-    client.post(step_url("assignment", lead, "acknowledge"))
+    client.post(step_url("assignment", lead, "acknowledge"), opened(lead))
     client.post(
         step_url("assignment", lead, "submit-reply"),
         {
+            **opened(lead),
             "result_class": walk.ref["B"].pk,
             "text": "已列入2021年立法计划。",
             "signer": "王五",
@@ -85,11 +88,16 @@ def test_the_office_walks_a_proposal_through_the_admin(client, walk, office, pro
         },
     )
     reply = lead.replies.get()
-    client.post(step_url("reply", reply, "approve"), {"note": ""})
+    client.post(step_url("reply", reply, "approve"), {**opened(reply), "note": ""})
     assert refreshed(proposal).status == S.REPLIED
     client.post(
         step_url("proposal", proposal, "feedback"),
-        {"attitude": "satisfied", "result": "basically_satisfied", "comment": ""},
+        {
+            **opened(proposal),
+            "attitude": "satisfied",
+            "result": "basically_satisfied",
+            "comment": "",
+        },
     )
     assert refreshed(proposal).status == S.CLOSED
     assert list(proposal.transitions.values_list("action", flat=True)) == [
@@ -111,7 +119,9 @@ def test_the_office_walks_a_proposal_through_the_admin(client, walk, office, pro
 def test_a_step_form_shows_its_errors_and_changes_nothing(client, walk, office):
     proposal = walk.to(S.SUBMITTED)
     client.force_login(office)
-    response = client.post(step_url("proposal", proposal, "reject"), {"note": "x"})
+    response = client.post(
+        step_url("proposal", proposal, "reject"), {**opened(proposal), "note": "x"}
+    )
     assert response.status_code == 200
     assert "必填" in response.content.decode()
     assert refreshed(proposal).status == S.SUBMITTED
@@ -121,7 +131,8 @@ def test_merging_by_an_unknown_case_number_is_a_form_error(client, walk, office)
     proposal = walk.to(S.SUBMITTED)
     client.force_login(office)
     response = client.post(
-        step_url("proposal", proposal, "merge"), {"host_case_number": 99, "note": ""}
+        step_url("proposal", proposal, "merge"),
+        {**opened(proposal), "host_case_number": 99, "note": ""},
     )
     assert response.status_code == 200
     assert "99" in response.content.decode()
@@ -132,7 +143,9 @@ def test_a_step_that_cannot_be_taken_now_is_refused_with_a_message(client, walk,
     proposal = walk.to(S.CLOSED)
     client.force_login(office)
     before = Transition.objects.count()
-    response = client.post(step_url("proposal", proposal, "withdraw"), {"note": ""}, follow=True)
+    response = client.post(
+        step_url("proposal", proposal, "withdraw"), {**opened(proposal), "note": ""}, follow=True
+    )
     assert "不能" in response.content.decode()
     assert refreshed(proposal).status == S.CLOSED
     assert Transition.objects.count() == before
@@ -144,7 +157,10 @@ def test_a_leader_reads_proposals_in_the_admin_but_takes_no_steps(client, walk, 
     page = client.get(reverse("admin:proposals_proposal_change", args=[proposal.pk]))
     assert page.status_code == 200
     assert "/step/" not in page.content.decode()
-    client.post(step_url("proposal", proposal, "accept"), {"category": walk.ref["category"].pk})
+    client.post(
+        step_url("proposal", proposal, "accept"),
+        {**opened(proposal), "category": walk.ref["category"].pk},
+    )
     assert refreshed(proposal).status == S.SUBMITTED
 
 
@@ -156,7 +172,7 @@ def test_the_return_of_an_assignment_is_decided_in_the_admin(client, walk, offic
     client.force_login(office)
     client.post(
         reverse("admin:proposals_returnrequest_step", args=[request.pk, "decide"]),
-        {"approve": "True", "note": "同意"},
+        {**opened(request), "approve": "True", "note": "同意"},
     )
     assert refreshed(lead).status == AssignmentStatus.RETURNED
 
@@ -196,7 +212,7 @@ def edit_form(proposal, **changes) -> dict:
     }
     for prefix in ("cosigners", "assignments", "feedback", "transitions"):
         data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"] = "0"
-    return {**data, **changes}
+    return opened(proposal, **{**data, **changes})
 
 
 def test_editing_a_draft_writes_only_what_changed_and_logs_it(client, walk, office):

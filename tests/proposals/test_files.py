@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from proposals.choices import ProposalStatus
 from proposals.models import Reply
+from tests.forms import opened
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,7 @@ def _reply(client, walk, upload):
     return client.post(
         url,
         {
+            **opened(lead),
             "result_class": walk.ref["A"].pk,
             "text": "已办理。",
             "signer": "王局长",

@@ -11,6 +11,7 @@ from proposals import services
 from proposals.choices import NominatedBy, ProposalStatus, SupervisionStatus
 from proposals.errors import IllegalTransition, NotAllowed
 from tests.factories import MemberFactory
+from tests.forms import opened
 from tests.proposals.conftest import refreshed
 
 pytestmark = pytest.mark.django_db
@@ -163,6 +164,7 @@ def test_a_leader_records_supervision_in_the_admin(client, key_proposal, walk, l
     response = client.post(
         step,
         {
+            **opened(supervision),
             "date": "2020-07-15",
             "method": "symposium",
             "participants": "孙建华等",
