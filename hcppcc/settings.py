@@ -36,7 +36,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, on a site that can require a second factor (HCPPCC_ADMIN_OTP).
+    "hcppcc.admin_site.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -54,6 +55,8 @@ INSTALLED_APPS = [
     "pages",
     "axes",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session entered a one-time password.
+    "django_otp.middleware.OTPMiddleware",
     # Deny by default: every view needs a signed-in user who holds a role.
     "hcppcc.directory.middleware.RoleRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -158,6 +163,11 @@ AUTHENTICATION_BACKENDS = [
 ]
 # The audit history is read-only in the admin: no reverting to an old version.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# A one-time password (TOTP, any authenticator app) for admin access: off by default,
+# "1" in production (docs/operations.md). The staff pages and the API do not ask for it.
+HCPPCC_ADMIN_OTP = env_bool("HCPPCC_ADMIN_OTP", False)
+OTP_TOTP_ISSUER = "hcppcc"
 
 AXES_FAILURE_LIMIT = env_int("HCPPCC_LOGIN_FAILURE_LIMIT", 5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

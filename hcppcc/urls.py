@@ -6,10 +6,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from hcppcc import two_factor
 from hcppcc.directory.forms import SignInForm
 from pages import views as pages
 
-admin.site.site_header = admin.site.site_title = "hcppcc"
 handler404 = "hcppcc.api_support.not_found"
 
 urlpatterns = [
@@ -34,6 +34,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/two-factor/", two_factor.verify, name="two-factor"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("hcppcc.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
