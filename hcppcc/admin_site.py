@@ -7,8 +7,11 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 
 
 def required(user) -> bool:
@@ -24,6 +27,8 @@ class AdminSite(admin.AdminSite):
             return False
         return not required(request.user) or request.user.is_verified()
 
+    @method_decorator(never_cache)
+    @login_not_required
     def login(self, request, extra_context=None):
         """A signed-in user who lacks only the second factor is sent to enter it."""
         user = request.user
