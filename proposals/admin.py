@@ -96,11 +96,12 @@ class WorkflowAdmin(ModelAdmin):
         return super().change_view(request, object_id, form_url, context)
 
     def step_view(self, request, object_id, step):
+        # As the admin's own views: no permission on the model is 403, whatever the id.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         record = self.get_object(request, object_id)
         if record is None:
             raise Http404
-        if not self.has_view_permission(request, record):
-            raise PermissionDenied
         spec = next((s for s in self.steps if s.name == step), None)
         if spec is None:
             raise Http404
