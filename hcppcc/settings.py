@@ -167,6 +167,8 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # A one-time password (TOTP, any authenticator app) for admin access: off by default,
 # "1" in production (docs/operations.md). The staff pages and the API do not ask for it.
 HCPPCC_ADMIN_OTP = env_bool("HCPPCC_ADMIN_OTP", False)
+# An API token lasts this long; asking again then gives a new one.
+HCPPCC_API_TOKEN_HOURS = env_int("HCPPCC_API_TOKEN_HOURS", 12)
 OTP_TOTP_ISSUER = "hcppcc"
 
 AXES_FAILURE_LIMIT = env_int("HCPPCC_LOGIN_FAILURE_LIMIT", 5)
@@ -249,7 +251,7 @@ DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "hcppcc@localhost")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "hcppcc.api_tokens.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PAGINATION_CLASS": "hcppcc.api_support.Pagination",
     # ?format=csv|xlsx is an export of the list (hcppcc/exports.py), not a renderer choice.

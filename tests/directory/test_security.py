@@ -1,10 +1,12 @@
 """Sign-in lockout, session time limits and the security log."""
 
+import datetime
 import logging
 import time
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from hcppcc.logs import JsonFormatter
 
@@ -174,3 +176,36 @@ def test_behind_the_proxy_the_address_the_proxy_saw_counts(client, office, setti
         HTTP_X_FORWARDED_FOR="198.51.100.9",
     )
     assert other.status_code == 302
+
+
+def _token(client, username: str = "office") -> dict:
+    response = client.post(
+        reverse("api-token"), {"username": username, "password": PASSWORD}, REMOTE_ADDR="10.0.0.7"
+    )
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_an_api_token_expires_and_asking_again_gives_a_new_one(client, office, settings):
+    from rest_framework.authtoken.models import Token
+
+    first = _token(client)
+    assert _token(client)["token"] == first["token"]  # the same while it lasts
+    headers = {"HTTP_AUTHORIZATION": f"Token {first['token']}"}
+    assert client.get("/api/v1/proposals/", **headers).status_code == 200
+
+    old = timezone.now() - datetime.timedelta(hours=settings.HCPPCC_API_TOKEN_HOURS, seconds=1)
+    Token.objects.filter(key=first["token"]).update(created=old)
+    refused = client.get("/api/v1/proposals/", **headers)
+    # 403 rather than 401: session authentication comes first, as DRF answers then.
+    assert refused.status_code == 403
+    assert "过期" in refused.json()["detail"]
+
+    second = _token(client)
+    assert second["token"] != first["token"]
+    assert not Token.objects.filter(key=first["token"]).exists()
+    fresh = {"HTTP_AUTHORIZATION": f"Token {second['token']}"}
+    assert client.get("/api/v1/proposals/", **fresh).status_code == 200
+    expires = datetime.datetime.fromisoformat(second["expires"].replace("Z", "+00:00"))
+    hours = (expires - timezone.now()).total_seconds() / 3600
+    assert settings.HCPPCC_API_TOKEN_HOURS - 0.1 < hours <= settings.HCPPCC_API_TOKEN_HOURS
