@@ -35,7 +35,19 @@ def _pg_environment() -> tuple[list[str], dict]:
     env = {**os.environ}
     if params.get("PASSWORD"):
         env["PGPASSWORD"] = params["PASSWORD"]
+    # TLS as the app connects (DATABASE_URL's ?sslmode=… and certificate options).
+    for option, variable in SSL_OPTIONS.items():
+        if value := params.get("OPTIONS", {}).get(option):
+            env[variable] = str(value)
     return args, env
+
+
+SSL_OPTIONS = {
+    "sslmode": "PGSSLMODE",
+    "sslrootcert": "PGSSLROOTCERT",
+    "sslcert": "PGSSLCERT",
+    "sslkey": "PGSSLKEY",
+}
 
 
 def _tool(name: str) -> str:
@@ -83,23 +95,7 @@ def restore(path: Path) -> None:
     if not path.is_file():
         raise BackupError(f"No backup at {path}.")
     if connection.vendor == "postgresql":
-        with path.open("rb") as handle:
-            if handle.read(5) != b"PGDMP":
-                raise BackupError(f"{path} is not a pg_dump custom-format backup.")
-        args, env = _pg_environment()
-        command = [
-            _tool("pg_restore"),
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--single-transaction",
-            "--exit-on-error",
-            *args,
-            str(path),
-        ]
-        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            raise BackupError(done.stderr.strip())
+        _restore_postgresql(path)
     elif connection.vendor == "sqlite":
         source = sqlite3.connect(path)
         try:
@@ -118,3 +114,43 @@ def restore(path: Path) -> None:
             source.close()
     else:
         raise BackupError(f"No restore for {connection.vendor}.")
+
+
+def _pg_run(command: list[str], env: dict, **kwargs) -> str:
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False, **kwargs)
+    if done.returncode != 0:
+        raise BackupError(done.stderr.strip())
+    return done.stdout
+
+
+def _dump_migrations(path: Path, env: dict) -> set[tuple[str, str]]:
+    """The (app, name) rows of the dump's django_migrations table."""
+    script = _pg_run(
+        [_tool("pg_restore"), "--data-only", "--table=django_migrations", "--file=-", str(path)],
+        env,
+    )
+    rows, copying = set(), False
+    for line in script.splitlines():
+        if line.startswith("COPY ") and "django_migrations" in line:
+            copying = True
+        elif copying and line == "\\.":
+            break
+        elif copying:
+            _, app, name, *_ = line.split("\t")
+            rows.add((app, name))
+    return rows
+
+
+def _restore_postgresql(path: Path) -> None:
+    """Empty the schema and load the dump, in one transaction: a failed restore leaves the
+    database as it was, and a restored one holds nothing the dump did not (no table of a
+    newer version left behind)."""
+    with path.open("rb") as handle:
+        if handle.read(5) != b"PGDMP":
+            raise BackupError(f"{path} is not a pg_dump custom-format backup.")
+    args, env = _pg_environment()
+    _check_migrations(_dump_migrations(path, env))
+    script = _pg_run([_tool("pg_restore"), "--no-owner", "--file=-", str(path)], env)
+    empty = "DROP SCHEMA public CASCADE;\nCREATE SCHEMA public;\n"
+    psql = [_tool("psql"), "--quiet", "--no-psqlrc", "--single-transaction"]
+    _pg_run([*psql, "--set=ON_ERROR_STOP=1", *args], env, input=empty + script)

@@ -43,7 +43,8 @@ def sniff(head: bytes, upload) -> str | None:
 
 def validate_document(upload) -> None:
     """Refuse files over the size limit and files that are not PDF, DOCX, XLSX, JPEG or PNG
-    by their content (a renamed program stays a program)."""
+    by their content (a renamed program stays a program); give an accepted one the
+    extension of its type."""
     if isinstance(upload, FieldFile) and upload._committed:
         return  # a stored file was checked when it came in; only new uploads are checked
     limit = settings.HCPPCC_MAX_UPLOAD_MB * 1024 * 1024
@@ -54,8 +55,11 @@ def validate_document(upload) -> None:
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
-    if sniff(head, upload) not in ALLOWED:
+    kind = sniff(head, upload)
+    if kind not in ALLOWED:
         raise ValidationError(_("Only PDF, Word (DOCX), Excel (XLSX), JPEG and PNG files."))
+    # The name the storage sees ends in the type found, whatever the uploader called it.
+    upload.name = f"{PurePath(upload.name).stem}.{EXTENSIONS[kind]}"
 
 
 @deconstructible

@@ -76,3 +76,50 @@ def test_an_empty_or_foreign_sqlite_file_is_refused_and_nothing_changes(walk, tm
         with pytest.raises(CommandError):
             call_command("restore", str(path), yes=True)
         assert Proposal.objects.count() == 1
+
+
+def _tables() -> set[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        return set(connection.introspection.table_names(cursor))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_postgresql_restore_leaves_nothing_the_backup_did_not_hold(walk, tmp_path):
+    """A table of a newer version (or of anything else) does not survive a restore."""
+    from django.db import connection
+
+    walk.to(ProposalStatus.SUBMITTED)
+    before = _state()
+    path = tmp_path / "backup.dump"
+    call_command("backup", output=path)
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE proposals_from_a_newer_version (id integer)")
+    walk.to(ProposalStatus.DRAFT)
+    call_command("restore", str(path), yes=True)
+    assert "proposals_from_a_newer_version" not in _tables()
+    assert _state() == before
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_postgresql_backup_of_a_newer_version_is_refused_and_nothing_changes(walk, tmp_path):
+    from django.db import connection
+
+    walk.to(ProposalStatus.SUBMITTED)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO django_migrations (app, name, applied)"
+            " VALUES ('proposals', '9999_future', now())"
+        )
+    path = tmp_path / "newer.dump"
+    call_command("backup", output=path)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM django_migrations WHERE name = '9999_future'")
+    walk.to(ProposalStatus.DRAFT)
+    before = _state()
+    with pytest.raises(CommandError, match="newer version"):
+        call_command("restore", str(path), yes=True)
+    assert _state() == before

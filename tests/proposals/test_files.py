@@ -46,7 +46,13 @@ def _reply(client, walk, upload):
 
 @pytest.mark.parametrize(
     ("name", "content", "suffix"),
-    [("答复函.pdf", PDF, "pdf"), ("答复函.docx", _docx(), "docx")],
+    [
+        ("答复函.pdf", PDF, "pdf"),
+        ("答复函.docx", _docx(), "docx"),
+        # The stored name says what the file is, not what its name claimed.
+        ("答复函.png", PDF, "pdf"),
+        ("答复函", _docx(), "docx"),
+    ],
 )
 def test_a_letter_is_stored_under_a_random_name(
     client, unit_a_user, walk, settings, tmp_path, name, content, suffix
