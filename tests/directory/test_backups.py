@@ -123,3 +123,17 @@ def test_a_postgresql_backup_of_a_newer_version_is_refused_and_nothing_changes(w
     with pytest.raises(CommandError, match="newer version"):
         call_command("restore", str(path), yes=True)
     assert _state() == before
+
+
+def test_the_client_tools_connect_with_the_apps_tls_options(monkeypatch):
+    monkeypatch.delenv("PGSSLCERT", raising=False)
+    from django.db import connection
+
+    from hcppcc.backups import _pg_environment
+
+    options = {"sslmode": "verify-full", "sslrootcert": "/etc/ssl/db-ca.pem"}
+    monkeypatch.setitem(connection.settings_dict, "OPTIONS", options)
+    _, env = _pg_environment()
+    assert env["PGSSLMODE"] == "verify-full"
+    assert env["PGSSLROOTCERT"] == "/etc/ssl/db-ca.pem"
+    assert "PGSSLCERT" not in env
