@@ -994,8 +994,9 @@ def assignment_submit_reply(
 
 
 def _lock_reply(reply: Reply) -> tuple[Reply, Assignment]:
-    reply = Reply.objects.select_for_update().get(pk=reply.pk)
-    return reply, _lock_assignment(reply.assignment)
+    # The proposal, its assignment, then the reply: the order every step locks in.
+    assignment = _lock_assignment(Assignment.objects.get(pk=reply.assignment_id))
+    return Reply.objects.select_for_update().get(pk=reply.pk), assignment
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ from proposals.models import (
     Assignment,
     LookBackCampaign,
     LookBackItem,
+    Proposal,
     ResultClass,
     Transition,
 )
@@ -154,13 +155,15 @@ def lookback_decide(
 ) -> LookBackItem:
     """Decide a review: reclassify the result (kept next to the original), reopen handling
     (a new round with a new due date), or close it as it stands."""
-    item = LookBackItem.objects.select_for_update().select_related("reply").get(pk=item.pk)
+    # The proposal first, then the item: the order every step locks in.
+    items = LookBackItem.objects.filter(pk=item.pk)
+    proposal = _lock_proposal(Proposal(pk=items.values_list("assignment__proposal").get()[0]))
+    item = items.select_for_update(of=("self",)).select_related("reply").get()
     policies.require(by, policies.LOOK_BACK, item)
     if item.decision != LookBackDecision.PENDING:
         raise IllegalTransition(_("This review has already been decided."))
     if not item.outcome:
         raise IllegalTransition(_("Record the findings before deciding."))
-    proposal = _lock_proposal(item.assignment.proposal)
     now = _now(at)
     if decision == LookBackDecision.RECLASSIFIED:
         if result_class is None or not result_class.is_active:

@@ -35,8 +35,9 @@ def proposal_set_published(*, proposal: Proposal, by: User | None, published: bo
 @transaction.atomic
 def reply_set_published(*, reply: Reply, by: User | None, published: bool) -> Reply:
     """Publish (or withdraw) an approved reply, with its proposal's consent."""
-    reply = Reply.objects.select_for_update().select_related("assignment").get(pk=reply.pk)
-    proposal = _lock_proposal(reply.assignment.proposal)
+    # The proposal first, then the reply: the order every step locks in.
+    proposal = _lock_proposal(Proposal(pk=reply.assignment.proposal_id))
+    reply = Reply.objects.select_for_update().get(pk=reply.pk)
     policies.require(by, policies.PUBLISH, proposal)
     if published:
         _check_consent(proposal)
