@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1:8000
 # (docs/operations.md).
 run test test-demo messages: export DJANGO_DEBUG ?= 1
 
-.PHONY: install run test test-demo lint format messages clean
+.PHONY: install run test test-demo load lint format messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ test: install
 # The demo generator's check against the 2020 summary's published totals (slow).
 test-demo: install
 	$(PY) -m pytest -m demo $(PYTEST_ARGS)
+
+# The load test (tools/loadtest.py): gunicorn with production settings on 127.0.0.1 against a
+# fresh PostgreSQL database (hcppcc_load), 50 clients for 60 s. Needs PostgreSQL on
+# 127.0.0.1:5432 (or LOADTEST_POSTGRES); e.g. LOAD_ARGS="--clients 10 --seconds 10".
+load: install
+	$(PY) tools/loadtest.py $(LOAD_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
