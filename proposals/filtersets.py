@@ -1,7 +1,7 @@
 """One FilterSet per model, for the API (and, later, the staff pages)."""
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -24,6 +24,7 @@ from proposals.models import (
     ResultClass,
     Supervision,
 )
+from proposals.search import search
 
 
 class ProposalFilterSet(django_filters.FilterSet):
@@ -82,12 +83,7 @@ class ProposalFilterSet(django_filters.FilterSet):
         return queryset.filter(Exists(late)) if value else queryset.exclude(Exists(late))
 
     def filter_text(self, queryset, name, value):
-        # A plain substring search for now; PostgreSQL full-text search comes with issue 9.
-        return queryset.filter(
-            Q(title__icontains=value)
-            | Q(situation__icontains=value)
-            | Q(suggestions__icontains=value)
-        )
+        return search(queryset, value)
 
 
 class AssignmentFilterSet(django_filters.FilterSet):
