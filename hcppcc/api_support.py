@@ -16,11 +16,13 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from hcppcc.paging import EstimatingPaginator
 from hcppcc.records import StaleRecord
 from proposals.errors import NotAllowed, WorkflowError
 
 
 class Pagination(PageNumberPagination):
+    django_paginator_class = EstimatingPaginator  # no count(*) of a whole archive
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500

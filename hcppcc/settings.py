@@ -169,6 +169,9 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 HCPPCC_ADMIN_OTP = env_bool("HCPPCC_ADMIN_OTP", False)
 # An API token lasts this long; asking again then gives a new one.
 HCPPCC_API_TOKEN_HOURS = env_int("HCPPCC_API_TOKEN_HOURS", 12)
+# An unfiltered list of a table with more rows than this reports PostgreSQL's estimate of
+# its size rather than counting every row for each page (hcppcc/paging.py).
+HCPPCC_EXACT_COUNT_BELOW = env_int("HCPPCC_EXACT_COUNT_BELOW", 100_000)
 OTP_TOTP_ISSUER = "hcppcc"
 
 AXES_FAILURE_LIMIT = env_int("HCPPCC_LOGIN_FAILURE_LIMIT", 5)

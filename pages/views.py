@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,6 +26,7 @@ from hcppcc.audit import versions
 from hcppcc.directory.choices import Role
 from hcppcc.directory.filtersets import MemberFilterSet, UnitFilterSet
 from hcppcc.directory.models import HandlingUnit, Member, Session
+from hcppcc.paging import EstimatingPaginator
 from pages.forms import ProposalDraftForm
 from proposals import scopes, workflow
 from proposals.choices import ProposalAction, ProposalStatus, Satisfaction
@@ -169,7 +169,7 @@ class FilteredList(View):
         )
         valid = not filterset.is_bound or filterset.is_valid()
         rows = filterset.qs if valid else filterset.queryset.none()
-        page = Paginator(rows, self.page_size).get_page(request.GET.get("page"))
+        page = EstimatingPaginator(rows, self.page_size).get_page(request.GET.get("page"))
         fields = [filterset.form[name] for name in self.filter_fields]
         return render(
             request,

@@ -374,6 +374,18 @@ class Proposal(TimeStamped):
         indexes = [
             # The office's daily list: this session's proposals by status.
             models.Index(fields=("session", "status"), name="proposal_session_status"),
+            # The lists' orderings (?ordering=…), each then by id, page after page: without
+            # these, sorting an archive of a million rows reads all of them for one page.
+            models.Index(fields=("case_number", "id"), name="proposal_case_number"),
+            models.Index(fields=("registration_number", "id"), name="proposal_registration"),
+            models.Index(fields=("submitted_at", "id"), name="proposal_submitted_at"),
+            models.Index(fields=("updated_at", "id"), name="proposal_updated_at"),
+            models.Index(fields=("title", "id"), name="proposal_title"),
+            # ?key=true: the few key proposals among all.
+            models.Index(fields=("id",), condition=Q(is_key=True), name="proposal_key"),
+            # ?category=… and ?proposer=… use the foreign keys' own indexes; ?q= the search
+            # index (migration 0007); ?unit=, ?overdue=, ?result_class=, ?satisfaction= look
+            # up assignments, replies and feedback by proposal (their foreign-key indexes).
         ]
 
     def __str__(self) -> str:
