@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1:8000
 # (docs/operations.md).
 run test test-demo messages: export DJANGO_DEBUG ?= 1
 
-.PHONY: install run test test-demo load lint format messages clean
+.PHONY: install run test test-demo load bench lint format messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ test-demo: install
 # 127.0.0.1:5432 (or LOADTEST_POSTGRES); e.g. LOAD_ARGS="--clients 10 --seconds 10".
 load: install
 	$(PY) tools/loadtest.py $(LOAD_ARGS)
+
+# The benchmark (bench/run.py): archives of 100,000 and 1,000,000 proposals on PostgreSQL
+# (generated once, kept as hcppcc_bench_*), the typical requests against the floor and the
+# naive ways; prints the table docs/performance.md keeps. E.g. BENCH_ARGS="--sizes 100000".
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
