@@ -33,7 +33,6 @@ from proposals.choices import Satisfaction
 @admin.register(ActivityKind)
 class ActivityKindAdmin(ModelAdmin):
     list_display = ("name", "is_plenary", "sort_order", "is_active")
-    list_editable = ("sort_order",)
     search_fields = ("name",)
     fields = ("name", "is_plenary", "sort_order", "is_active")
 
@@ -238,12 +237,10 @@ class OpinionReportAdmin(AuditHistoryAdmin, WorkflowAdmin):
 @admin.register(DutyRule)
 class DutyRuleAdmin(ModelAdmin):
     list_display = ("item", "points", "cap")
-    list_editable = ("points", "cap")
     fields = ("item", "points", "cap")
 
 
 @admin.register(DutyGrade)
 class DutyGradeAdmin(ModelAdmin):
     list_display = ("name", "min_points")
-    list_editable = ("min_points",)
     fields = ("name", "min_points")

@@ -150,7 +150,24 @@ def _restore_postgresql(path: Path) -> None:
             raise BackupError(f"{path} is not a pg_dump custom-format backup.")
     args, env = _pg_environment()
     _check_migrations(_dump_migrations(path, env))
-    script = _pg_run([_tool("pg_restore"), "--no-owner", "--file=-", str(path)], env)
-    empty = "DROP SCHEMA public CASCADE;\nCREATE SCHEMA public;\n"
+    # pg_restore writes the script, psql runs it: piped as bytes, never held in memory.
+    # A connection holding a table open makes the restore fail after 30 s, not wait forever.
+    empty = "SET lock_timeout = '30s'; DROP SCHEMA public CASCADE; CREATE SCHEMA public;"
+    script = subprocess.Popen(
+        [_tool("pg_restore"), "--no-owner", "--file=-", str(path)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     psql = [_tool("psql"), "--quiet", "--no-psqlrc", "--single-transaction"]
-    _pg_run([*psql, "--set=ON_ERROR_STOP=1", *args], env, input=empty + script)
+    done = subprocess.run(
+        [*psql, "--set=ON_ERROR_STOP=1", "--command", empty, "--file=-", *args],
+        env=env,
+        stdin=script.stdout,
+        capture_output=True,
+        check=False,
+    )
+    script.stdout.close()
+    failed = script.wait() != 0 and script.stderr.read().decode(errors="replace")
+    if done.returncode != 0 or failed:
+        raise BackupError((failed or done.stderr.decode(errors="replace")).strip())

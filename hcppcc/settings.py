@@ -173,6 +173,8 @@ HCPPCC_API_TOKEN_HOURS = env_int("HCPPCC_API_TOKEN_HOURS", 12)
 # its size rather than counting every row for each page (hcppcc/paging.py).
 HCPPCC_EXACT_COUNT_BELOW = env_int("HCPPCC_EXACT_COUNT_BELOW", 100_000)
 OTP_TOTP_ISSUER = "hcppcc"
+# The admin's device pages never show a device's secret or its QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 AXES_FAILURE_LIMIT = env_int("HCPPCC_LOGIN_FAILURE_LIMIT", 5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

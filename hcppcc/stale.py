@@ -32,9 +32,10 @@ def guarded(record) -> bool:
 
 def _parse(text: str | None) -> datetime.datetime | None:
     try:
-        return datetime.datetime.fromisoformat(text or "")
+        seen = datetime.datetime.fromisoformat(text or "")
     except ValueError:
         return None
+    return seen if seen.tzinfo is not None else None  # the form always writes the zone
 
 
 def _moment(at: datetime.datetime) -> str:

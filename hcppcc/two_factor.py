@@ -25,6 +25,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -88,6 +89,7 @@ def _next_url(request) -> str:
     return target if safe else reverse("admin:index")
 
 
+@never_cache  # the enrolment page shows the secret
 def verify(request):
     """Enter a code from the authenticator app (or enrol one first)."""
     user = request.user

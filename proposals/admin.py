@@ -145,7 +145,6 @@ class WorkflowAdmin(ModelAdmin):
 @admin.register(Category)
 class CategoryAdmin(ModelAdmin):
     list_display = ("name", "sort_order", "is_active")
-    list_editable = ("sort_order", "is_active")
     search_fields = ("name",)
     fields = ("name", "sort_order", "is_active")
 
@@ -153,7 +152,6 @@ class CategoryAdmin(ModelAdmin):
 @admin.register(RejectionReason)
 class RejectionReasonAdmin(ModelAdmin):
     list_display = ("code", "name", "sort_order", "is_active")
-    list_editable = ("sort_order", "is_active")
     search_fields = ("code", "name")
     fields = ("code", "name", "description", "sort_order", "is_active")
 
@@ -161,7 +159,6 @@ class RejectionReasonAdmin(ModelAdmin):
 @admin.register(ResultClass)
 class ResultClassAdmin(ModelAdmin):
     list_display = ("code", "name", "sort_order", "is_active")
-    list_editable = ("sort_order", "is_active")
     search_fields = ("code", "name")
     fields = ("code", "name", "description", "sort_order", "is_active")
 

@@ -61,7 +61,6 @@ class SessionAdmin(ModelAdmin):
 @admin.register(Committee)
 class CommitteeAdmin(DeactivateMixin, ModelAdmin):
     list_display = ("name", "short_name", "sort_order", "is_active")
-    list_editable = ("sort_order",)
     list_filter = ("is_active",)
     search_fields = ("name", "short_name")
     fields = ("name", "short_name", "description", "sort_order", "is_active")
@@ -71,7 +70,6 @@ class CommitteeAdmin(DeactivateMixin, ModelAdmin):
 @admin.register(Sector)
 class SectorAdmin(DeactivateMixin, ModelAdmin):
     list_display = ("name", "sort_order", "is_active")
-    list_editable = ("sort_order",)
     list_filter = ("is_active",)
     search_fields = ("name",)
     fields = ("name", "sort_order", "is_active")

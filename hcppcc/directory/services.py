@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hcppcc.directory.choices import ADMIN_ROLES, Role
@@ -90,7 +91,9 @@ def session_make_current(*, session: Session) -> Session:
     # Lock every current row first: two clerks switching at once must not leave two
     # current sessions (the partial unique index would refuse the second anyway).
     list(Session.objects.select_for_update().filter(is_current=True))
-    Session.objects.filter(is_current=True).exclude(pk=session.pk).update(is_current=False)
+    Session.objects.filter(is_current=True).exclude(pk=session.pk).update(
+        is_current=False, updated_at=timezone.now()
+    )
     if not session.is_current:
         session.is_current = True
         session.save(update_fields=["is_current", "updated_at"])

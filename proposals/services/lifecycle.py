@@ -314,7 +314,7 @@ def proposal_update(
     policies.require(by, PA.CREATE, locked)
     locked.full_clean()
     fields = [name for name in changes if name not in many]
-    if fields:
+    if changes:  # a new version even when only the suggested units changed
         locked.save(update_fields=[*fields, "updated_at"])
     for name, value in many.items():
         getattr(locked, name).set(value)
@@ -370,7 +370,7 @@ def proposal_submit(
     pending = proposal.cosigners.filter(status=CoSignerStatus.INVITED)
     if proposal.proposer_kind == ProposerKind.JOINT and pending.exists():
         deadline = rules().cosign_deadline(timezone.localdate(now))
-        pending.filter(deadline__isnull=True).update(deadline=deadline)
+        pending.filter(deadline__isnull=True).update(deadline=deadline, updated_at=now)
         return _move_proposal(proposal, PA.SUBMIT, ProposalStatus.AWAITING_COSIGNERS, by=by, at=at)
     return _enter_submitted(proposal, PA.SUBMIT, by=by, at=now)
 
@@ -394,8 +394,9 @@ def cosigner_respond(
     *, cosigner: CoSigner, confirm: bool, by: User | None, at: datetime.datetime | None = None
 ) -> CoSigner:
     """A co-signer confirms or declines. The last answer submits the proposal."""
+    # The proposal first, then the co-signer: the order every step locks in.
+    proposal = _lock_proposal(Proposal(pk=cosigner.proposal_id))
     cosigner = CoSigner.objects.select_for_update().get(pk=cosigner.pk)
-    proposal = _lock_proposal(cosigner.proposal)
     policies.require(by, policies.RESPOND_COSIGN, cosigner)
     if proposal.status != ProposalStatus.AWAITING_COSIGNERS:
         raise IllegalTransition(_("This proposal is not waiting for co-signers."))

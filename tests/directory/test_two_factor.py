@@ -55,17 +55,19 @@ def test_an_enrolled_user_enters_a_code_each_session_and_a_code_works_once(clien
     client.force_login(office)
     page = client.get(reverse("two-factor")).content.decode()
     assert 'id="totp-qr"' not in page  # the key is never shown again
-    assert client.post(reverse("two-factor"), {"code": code(secret)}).status_code == 302
+    used = code(secret)
+    assert client.post(reverse("two-factor"), {"code": used}).status_code == 302
     assert client.get(ADMIN).status_code == 200
 
     client.logout()
     client.force_login(office)
     assert client.get(ADMIN).status_code == 302  # a new session needs a new code
-    again = client.post(reverse("two-factor"), {"code": code(secret)})
+    again = client.post(reverse("two-factor"), {"code": used})
     assert again.status_code == 400  # the same code, replayed
 
 
 @required
+@override_settings(OTP_TOTP_THROTTLE_FACTOR=60)  # a minute: longer than a slow test
 def test_wrong_codes_slow_further_tries_down(client, office):
     secret = new_secret()
     TOTPDevice.objects.create(user=office, name="authenticator", key=secret, confirmed=True)
@@ -99,3 +101,20 @@ def test_the_page_sends_back_only_to_this_site(client, office):
         reverse("two-factor"), {"code": code(secret), "next": "https://evil.example/"}
     )
     assert response["Location"] == ADMIN
+
+
+@required
+def test_every_admin_url_is_closed_to_a_session_without_the_second_factor(
+    client, office, a_bit_of_everything
+):
+    from tests.directory.test_admin_matrix import _model_views, _url
+
+    client.force_login(office)
+    for name, model_admin, view in _model_views():
+        record = model_admin.model._default_manager.order_by("pk").first()
+        url = _url(name, view, record, model_admin)
+        if url is None:
+            continue
+        response = client.get(url, follow=True)
+        assert response.redirect_chain, url
+        assert response.redirect_chain[-1][0].startswith(reverse("two-factor")), url
