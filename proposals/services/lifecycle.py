@@ -824,11 +824,15 @@ def return_request_decide(
     """The office approves a return (the unit is relieved; ``replacement``, if given, takes
     over its share in the same step) or refuses it (the unit keeps the proposal, as if it
     had acknowledged it)."""
+    # The proposal and the assignment first, then the request: the order every step locks in.
+    assignment = _lock_assignment(Assignment.objects.get(pk=request.assignment_id))
     request = ReturnRequest.objects.select_for_update().get(pk=request.pk)
-    assignment = _lock_assignment(request.assignment)
     action = AA.APPROVE_RETURN if approve else AA.REJECT_RETURN
     policies.require(by, action, assignment)
     _check_assignment(assignment, action)
+    # Once the proposal is replied (a joint unit's answer does not hold that up), its units'
+    # shares are settled: neither relieving nor keeping one changes anything.
+    _check_proposal_handling(assignment)
     if request.decision != RequestDecision.PENDING:
         raise IllegalTransition(_("This request has already been decided."))
     _record_decision(request, approve=approve, note=note, by=by, at=at)
@@ -886,8 +890,8 @@ def extension_request_decide(
     at: datetime.datetime | None = None,
 ) -> ExtensionRequest:
     """The office grants the extension (the due date moves) or refuses it."""
+    assignment = _lock_assignment(Assignment.objects.get(pk=request.assignment_id))
     request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
-    assignment = _lock_assignment(request.assignment)
     policies.require(by, policies.DECIDE_EXTENSION, assignment)
     if request.decision != RequestDecision.PENDING:
         raise IllegalTransition(_("This request has already been decided."))

@@ -386,3 +386,26 @@ def test_the_lead_unit_reads_the_joint_units_opinion_and_the_proposer_does_not(
     assert list(JointOpinion.objects.visible_to(unit_b_user)) == [opinion]
     assert not JointOpinion.objects.visible_to(member_user).exists()
     assert other.pk != proposal.pk
+
+
+@pytest.mark.parametrize("approve", [True, False])
+def test_a_joint_units_return_is_not_decided_once_the_proposal_is_replied(
+    walk, unit_b_user, unit_c, approve
+):
+    """Found by the state-machine test: the lead's approved reply makes the proposal replied
+    while the joint unit's request to return it is pending; deciding it then would move an
+    assignment (or add a unit) on a proposal no longer being handled."""
+    proposal = walk.to(S.ASSIGNED)
+    lead, joint = walk.lead(proposal), walk.joint(proposal)
+    services.assignment_acknowledge(assignment=lead, by=walk.office)
+    request = services.assignment_request_return(
+        assignment=joint, by=unit_b_user, reason="不属本单位职责"
+    )
+    walk.reply_and_approve(lead)
+    assert refreshed(proposal).status == S.REPLIED
+    with pytest.raises(IllegalTransition):
+        services.return_request_decide(
+            request=request, by=walk.office, approve=approve, replacement=unit_c
+        )
+    assert refreshed(joint).status == AssignmentStatus.RETURN_REQUESTED
+    assert proposal.assignments.count() == 2
