@@ -1,7 +1,8 @@
 """Paging that does not count a whole archive: on PostgreSQL, an unfiltered list of a big
 table reports the planner's estimate of its rows (kept fresh by autovacuum's ANALYZE)
 instead of running ``count(*)`` over millions of rows for every page. Filtered lists, and
-tables below ``HCPPCC_EXACT_COUNT_BELOW`` rows, are counted exactly."""
+tables below ``HCPPCC_EXACT_COUNT_BELOW`` rows, are counted exactly — a small table in the
+same single query that reads the estimate, so a page costs as many queries everywhere."""
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -10,27 +11,31 @@ from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 
-def estimated_rows(queryset: QuerySet) -> int | None:
-    """The planner's estimate of the rows of ``queryset``'s table, when the queryset reads
-    the whole table (no filter, no slice) on PostgreSQL; otherwise None."""
+def whole_table_rows(queryset: QuerySet, exact_below: int) -> int | None:
+    """The rows of ``queryset``'s table when the queryset reads all of it (no filter, no
+    slice) on PostgreSQL: the planner's estimate if that is at least ``exact_below``, else
+    an exact count. None when the queryset is filtered or the database is not PostgreSQL."""
     query = queryset.query
     connection = connections[queryset.db]
     if connection.vendor != "postgresql" or query.where or query.distinct or query.is_sliced:
         return None
+    table = queryset.model._meta.db_table
     with connection.cursor() as cursor:
+        # reltuples is -1 for a table never analysed: below any threshold, so counted.
         cursor.execute(
-            "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-            [queryset.model._meta.db_table],
+            "SELECT CASE WHEN c.reltuples >= %s THEN c.reltuples::bigint "
+            f"ELSE (SELECT count(*) FROM {connection.ops.quote_name(table)}) END "
+            "FROM pg_class c WHERE c.oid = %s::regclass",
+            [exact_below, table],
         )
-        row = cursor.fetchone()
-    return row[0] if row and row[0] >= 0 else None
+        return cursor.fetchone()[0]
 
 
 class EstimatingPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         if isinstance(self.object_list, QuerySet):
-            estimate = estimated_rows(self.object_list)
-            if estimate is not None and estimate >= settings.HCPPCC_EXACT_COUNT_BELOW:
-                return estimate
+            rows = whole_table_rows(self.object_list, settings.HCPPCC_EXACT_COUNT_BELOW)
+            if rows is not None:
+                return rows
         return super().count
