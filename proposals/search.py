@@ -5,7 +5,8 @@ characters becomes its overlapping bigrams, and the run's last character on its 
 (供水管网 → 供水 水管 管网 网); Latin letters and digits stay words. A ``tsvector`` of those
 tokens (title weighted A, the first 500 characters of the situation and the suggestions
 weighted D), built by the SQL function ``hcppcc_search_document`` that migration 0007
-creates, is kept in a generated column with a GIN index. A search then becomes:
+creates (``tsquery`` below tokenizes a query alike), is kept in a generated column with a
+GIN index. A search then becomes:
 
 - one character — a prefix query (水:*): every occurrence of a character starts a token;
 - two characters — the bigram itself;
@@ -26,36 +27,8 @@ from django.db.models.expressions import RawSQL
 
 from proposals.models import Proposal
 
-# What the index holds of the body: enough to find a proposal by its subject.
-BODY_CHARACTERS = 500
 RUN = re.compile(r"[\u4e00-\u9fff]+|[a-z0-9]+")
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-# Migration 0007 creates these on PostgreSQL; ``tsquery`` below tokenizes queries alike.
-# They keep the schema they were made in: a restore (pg_dump empties search_path) and any
-# caller's path find hcppcc_grams all the same.
-FUNCTIONS_SQL = rf"""
-CREATE OR REPLACE FUNCTION hcppcc_grams(doc text) RETURNS text
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path FROM CURRENT AS $$
-  SELECT coalesce(string_agg(
-           CASE WHEN run.word !~ '^[一-鿿]' THEN run.word
-                WHEN pos < length(run.word) THEN substr(run.word, pos, 2)
-                ELSE substr(run.word, pos, 1) END,
-           ' ' ORDER BY run.n, pos), '')
-  FROM regexp_matches(lower(doc), '[一-鿿]+|[a-z0-9]+', 'g') WITH ORDINALITY AS m(parts, n)
-  CROSS JOIN LATERAL (SELECT m.parts[1] AS word, m.n) AS run
-  CROSS JOIN LATERAL generate_series(
-    1, CASE WHEN run.word ~ '^[一-鿿]' THEN length(run.word) ELSE 1 END) AS pos
-$$;
-
-CREATE OR REPLACE FUNCTION hcppcc_search_document(title text, situation text, suggestions text)
-RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path FROM CURRENT AS $$
-  SELECT setweight(to_tsvector('simple', hcppcc_grams(coalesce(title, ''))), 'A')
-      || setweight(to_tsvector('simple', hcppcc_grams(
-             left(coalesce(situation, ''), {BODY_CHARACTERS}) || ' '
-             || left(coalesce(suggestions, ''), {BODY_CHARACTERS}))), 'D')
-$$;
-"""
 
 
 def _document() -> RawSQL:

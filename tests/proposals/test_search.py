@@ -71,4 +71,4 @@ def test_the_document_is_kept_up_to_date_by_the_database(found, library):
     assert "bins" in found("供水")
     with connection.cursor() as cursor:
         cursor.execute("SELECT hcppcc_grams('关于供水5G的提案')")
-        assert cursor.fetchone()[0] == "关于 于供 供水 水 5g 的提 提案 案"
+        assert cursor.fetchone()[0] == "关于 于供 供水 水 的提 提案 案 5g"
