@@ -75,6 +75,17 @@ def latest_approved_replies(assignments) -> dict[int, Reply]:
     return {reply.assignment_id: reply for reply in replies}  # the last one wins
 
 
+def latest_result_codes(assignments) -> dict[int, str]:
+    """The result class code of each assignment's latest approved reply, read as pairs
+    (a session's tallies need no reply records)."""
+    rows = (
+        Reply.objects.filter(assignment__in=assignments, status=ReplyStatus.APPROVED)
+        .values_list("assignment_id", "result_class__code")
+        .order_by("assignment_id", "round", "pk")
+    )
+    return dict(rows)  # the latest wins
+
+
 def reclassified_codes(assignments) -> dict[int, str]:
     """For assignments a look-back review reclassified, the latest class they were given."""
     rows = (
@@ -87,7 +98,7 @@ def reclassified_codes(assignments) -> dict[int, str]:
 
 def unit_scorecards(year: int) -> list[UnitScorecard]:
     """Scorecards of every unit assigned proposals in ``year`` (by assignment date), in
-    seven queries however many units and assignments there are.
+    eight queries however many units and assignments there are.
 
     - acknowledged on time: within the return window of the assignment date;
     - replied on time: the first approved reply was handed in on or before the due date
@@ -101,35 +112,30 @@ def unit_scorecards(year: int) -> list[UnitScorecard]:
       answering unit of the proposal.
     """
     window = datetime.timedelta(days=rules().return_window_days)
+    zone = timezone.get_current_timezone()
     # Every query below filters by this, not by a list of ids, so that a year of a large
-    # committee costs no longer statements.
+    # committee costs no longer statements. Rows are read as tuples, not records: a
+    # provincial year is tens of thousands of assignments.
     of_year = Assignment.objects.filter(assigned_on__year=year)
-    assignments = list(
-        of_year.select_related("unit")
-        .only(
-            "pk",
-            "unit",
-            "proposal_id",
-            "role",
-            "status",
-            "assigned_on",
-            "acknowledged_at",
-            "round",
-        )
-        .order_by("unit__sort_order", "unit__name", "pk")
-    )
+    assignments = of_year.values_list(
+        "pk", "unit_id", "proposal_id", "role", "status", "assigned_on", "acknowledged_at"
+    ).order_by("unit__sort_order", "unit__name", "pk")
     cards: dict[int, UnitScorecard] = {}
-    by_id = {}
-    for assignment in assignments:
-        card = cards.setdefault(assignment.unit_id, UnitScorecard(unit=assignment.unit))
-        by_id[assignment.pk] = assignment
+    by_id: dict[int, tuple[int, datetime.date]] = {}  # assignment → unit, assignment date
+    answering_by_proposal = defaultdict(set)
+    for pk, unit_id, proposal_id, role, status, assigned_on, acknowledged in assignments:
+        card = cards.get(unit_id)
+        if card is None:
+            card = cards[unit_id] = UnitScorecard(unit=None)  # read below, all at once
+        by_id[pk] = (unit_id, assigned_on)
         card.received += 1
-        acknowledged = assignment.acknowledged_at
-        if acknowledged and timezone.localdate(acknowledged) <= assignment.assigned_on + window:
+        if acknowledged and acknowledged.astimezone(zone).date() <= assigned_on + window:
             card.acknowledged_on_time += 1
-        answering = assignment.role in ANSWERING_ROLES
-        if answering and assignment.status != AssignmentStatus.RETURNED:
+        if role in ANSWERING_ROLES and status != AssignmentStatus.RETURNED:
             card.answering += 1
+            answering_by_proposal[proposal_id].add(unit_id)
+    for unit in HandlingUnit.objects.filter(pk__in=list(cards)):
+        cards[unit.pk].unit = unit
 
     reopened = (
         Transition.objects.filter(assignment__in=of_year, action=AssignmentAction.REOPEN)
@@ -138,7 +144,7 @@ def unit_scorecards(year: int) -> list[UnitScorecard]:
         .distinct()
     )
     for assignment_id in reopened:
-        cards[by_id[assignment_id].unit_id].rehandled += 1
+        cards[by_id[assignment_id][0]].rehandled += 1
 
     replies = (
         Reply.objects.filter(assignment__in=of_year, status=ReplyStatus.APPROVED)
@@ -148,23 +154,20 @@ def unit_scorecards(year: int) -> list[UnitScorecard]:
     first: dict[int, tuple] = {}
     latest: dict[int, str] = {}
     for assignment_id, submitted_at, due_on, code in replies:
-        first.setdefault(assignment_id, (timezone.localdate(submitted_at), due_on))
+        if assignment_id not in first:
+            first[assignment_id] = (submitted_at.astimezone(zone).date(), due_on)
         latest[assignment_id] = code
     latest.update(reclassified_codes(of_year))
     for assignment_id, (handed_in, due_on) in first.items():
-        assignment = by_id[assignment_id]
-        card = cards[assignment.unit_id]
+        unit_id, assigned_on = by_id[assignment_id]
+        card = cards[unit_id]
         card.replied += 1
-        card.days_to_reply.append((handed_in - assignment.assigned_on).days)
+        card.days_to_reply.append((handed_in - assigned_on).days)
         if due_on is None or handed_in <= due_on:
             card.replied_on_time += 1
     for assignment_id, code in latest.items():
-        cards[by_id[assignment_id].unit_id].results[code] += 1
+        cards[by_id[assignment_id][0]].results[code] += 1
 
-    answering_by_proposal = defaultdict(set)
-    for assignment in assignments:
-        if assignment.role in ANSWERING_ROLES and assignment.status != AssignmentStatus.RETURNED:
-            answering_by_proposal[assignment.proposal_id].add(assignment.unit_id)
     verdicts = (
         Feedback.objects.filter(proposal__in=of_year.values("proposal_id"))
         .values_list("proposal_id", "result")
@@ -394,7 +397,7 @@ def session_dashboard(session, today: datetime.date, *, due_days: int = 14, rows
     # Each answering assignment's result: its latest approved reply's class, or the class a
     # look-back review gave it (as the yearly figures and the scorecards count).
     answering = Assignment.objects.filter(proposal__session=session, role__in=ANSWERING_ROLES)
-    results = {a: r.result_class.code for a, r in latest_approved_replies(answering).items()}
+    results = latest_result_codes(answering)
     results.update(reclassified_codes(answering))
     names = dict(ResultClass.objects.values_list("code", "name"))
     replies_by_class = [

@@ -35,6 +35,10 @@ from proposals.models import (
 )
 from proposals.services.lifecycle import CONTENT_FIELDS
 
+# DRF's own formats for the hand-built representations below.
+_DATETIME = serializers.DateTimeField()
+_DATE = serializers.DateField()
+
 
 class AssignmentBriefSerializer(serializers.ModelSerializer):
     unit = serializers.StringRelatedField()
@@ -42,6 +46,22 @@ class AssignmentBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Assignment
         fields = ("id", "unit", "role", "status", "assigned_on", "due_on", "round")
+
+    def to_representation(self, assignment):
+        return assignment_brief(assignment)
+
+
+def assignment_brief(assignment: Assignment) -> dict:
+    """AssignmentBriefSerializer's representation, built directly."""
+    return {
+        "id": assignment.pk,
+        "unit": str(assignment.unit),
+        "role": assignment.role,
+        "status": assignment.status,
+        "assigned_on": _DATE.to_representation(assignment.assigned_on),
+        "due_on": _DATE.to_representation(assignment.due_on),
+        "round": assignment.round,
+    }
 
 
 class ProposalSerializer(serializers.ModelSerializer):
@@ -76,6 +96,33 @@ class ProposalSerializer(serializers.ModelSerializer):
             "assignments",
         )
         read_only_fields = fields
+
+    def to_representation(self, proposal):
+        """What the declared fields give (a test holds the two equal), built in one go:
+        DRF's field-by-field path was a third of the list page's time."""
+        category = proposal.category
+        return {
+            "id": proposal.pk,
+            "session": str(proposal.session),
+            "number": proposal.number_display,
+            "case_number": proposal.case_number,
+            "registration_number": proposal.registration_number,
+            "title": proposal.title,
+            "situation": proposal.situation,
+            "suggestions": proposal.suggestions,
+            "explanation": proposal.explanation,
+            "category": None if category is None else str(category),
+            "proposer_kind": proposal.proposer_kind,
+            "proposer": proposal.proposer_display,
+            "status": proposal.status,
+            "is_key": proposal.is_key,
+            "handling_round": proposal.handling_round,
+            "submitted_at": _DATETIME.to_representation(proposal.submitted_at),
+            "reviewed_at": _DATETIME.to_representation(proposal.reviewed_at),
+            "replied_at": _DATETIME.to_representation(proposal.replied_at),
+            "closed_at": _DATETIME.to_representation(proposal.closed_at),
+            "assignments": [assignment_brief(a) for a in proposal.assignments.all()],
+        }
 
 
 class AssignmentSerializer(serializers.ModelSerializer):

@@ -360,3 +360,29 @@ def test_a_member_creates_only_own_drafts_and_edits_only_drafts(walk, member_use
     bad = api(office).post("/api/v1/proposals/", draft_body(walk, session=999999), format="json")
     assert bad.status_code == 400
     assert "session" in bad.json()
+
+
+def test_the_proposal_representation_is_what_its_declared_fields_give(a_bit_of_everything):
+    """ProposalSerializer builds its output directly for speed; DRF's field-by-field path
+    over the same declarations must give the same thing, key for key and in order."""
+    from rest_framework import serializers
+
+    from proposals.api.views import AssignmentBriefSerializer, ProposalSerializer
+    from proposals.models import Proposal
+    from tests.factories import OrganizationFactory
+
+    proposals = list(Proposal.objects.for_list())
+    collective = proposals[0]
+    collective.proposer_kind, collective.organization = "collective", OrganizationFactory()
+    collective.save()
+    proposals = list(Proposal.objects.for_list())
+    assert any(p.assignments.all() for p in proposals)
+    assert {p.proposer_kind for p in proposals} >= {"collective", "individual"}
+    for proposal in proposals:
+        serializer = ProposalSerializer(proposal)
+        declared = serializers.ModelSerializer.to_representation(serializer, proposal)
+        assert list(serializer.data.items()) == list(declared.items())
+        for assignment in proposal.assignments.all():
+            brief = AssignmentBriefSerializer(assignment)
+            declared = serializers.ModelSerializer.to_representation(brief, assignment)
+            assert list(brief.data.items()) == list(declared.items())
