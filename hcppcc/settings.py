@@ -134,6 +134,34 @@ if template := env_str("DATABASE_TEST_TEMPLATE", ""):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Background tasks and cache -------------------------------------------------------
+# Celery (hcppcc/celery.py) runs the large imports. Production: redis://127.0.0.1:6379/0.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
+# No broker: each task runs in the process that queued it, so the SQLite quick start needs
+# no Redis and no worker; its errors are raised to the caller, not swallowed.
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+# Callers follow a task through the cache and the database, never its return value, so
+# there is no result backend.
+CELERY_TASK_IGNORE_RESULT = True
+# JSON only: a broker message is never unpickled into code.
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_SERIALIZER = "json"
+
+# Import progress passes from a worker to the web process through the cache, so production
+# (REDIS_URL, e.g. redis://127.0.0.1:6379/1) needs one cache that every process shares.
+# Unset: each process keeps its own in memory, which is enough while tasks run eagerly.
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # --- Authentication -------------------------------------------------------------------
 AUTH_USER_MODEL = "directory.User"
 LOGIN_URL = "login"
@@ -215,6 +243,11 @@ MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(VAR_DIR / "media")))
 # Uploaded documents: at most this size (hcppcc/files.py checks their type by content).
 HCPPCC_MAX_UPLOAD_MB = env_int("HCPPCC_MAX_UPLOAD_MB", 20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Spreadsheet imports (proposals/services/imports.py): the largest file and row count taken
+# at once, and above how many rows a check or import runs as a background task.
+HCPPCC_IMPORT_MAX_MB = env_int("HCPPCC_IMPORT_MAX_MB", 30)
+HCPPCC_IMPORT_MAX_ROWS = env_int("HCPPCC_IMPORT_MAX_ROWS", 100_000)
+HCPPCC_IMPORT_INLINE_ROWS = env_int("HCPPCC_IMPORT_INLINE_ROWS", 2_000)
 
 # --- Proposal handling rules ------------------------------------------------------------
 # Deadlines differ from city to city; these are the defaults of the 2020 rules.
