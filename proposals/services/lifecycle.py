@@ -136,6 +136,13 @@ def _assignment_label(value: str) -> str:
     return str(dict(AA.choices + AS.choices).get(value, value))
 
 
+def _clean_saved_fields(record, names: Sequence[str]) -> None:
+    """``full_clean`` of the fields a step writes (and the model's own ``clean``): the
+    others were validated when they were written and are not saved again. Checking every
+    foreign key of a proposal would cost a query each, at every step."""
+    record.full_clean(exclude=[f.name for f in record._meta.concrete_fields if f.name not in names])
+
+
 def _move_proposal(
     proposal: Proposal,
     action: str,
@@ -152,7 +159,7 @@ def _move_proposal(
         raise IllegalTransition(f"{action} cannot lead to {to}")
     from_status = proposal.status
     proposal.status = to
-    proposal.full_clean()
+    _clean_saved_fields(proposal, ["status", *fields])
     proposal.save(update_fields=["status", "updated_at", *fields])
     Transition.objects.create(
         proposal=proposal,
@@ -181,7 +188,7 @@ def _move_assignment(
         raise IllegalTransition(f"{action} cannot lead to {to}")
     from_status = assignment.status
     assignment.status = to
-    assignment.full_clean()
+    _clean_saved_fields(assignment, ["status", *fields])
     assignment.save(update_fields=["status", "updated_at", *fields])
     Transition.objects.create(
         proposal_id=assignment.proposal_id,
@@ -477,15 +484,26 @@ def proposal_accept(
     by: User | None,
     category: Category | None = None,
     note: str = "",
+    case_number: int | None = None,
     at: datetime.datetime | None = None,
 ) -> Proposal:
-    """Accept a proposal (立案): it gets the next case number of its session (第0001号)."""
+    """Accept a proposal (立案): it gets the next case number of its session (第0001号),
+    or ``case_number`` when a loader brings the number its ledger gave it."""
     proposal = _begin_proposal_step(proposal, PA.ACCEPT, by)
     if category is not None:
         proposal.category = category
     if proposal.category_id is None:
         raise _validation("category", _("Choose a category before accepting."))
-    proposal.case_number = _next_number(proposal.session, "case_number")
+    if case_number is None:
+        proposal.case_number = _next_number(proposal.session, "case_number")
+    elif Proposal.objects.filter(session=proposal.session, case_number=case_number).exists():
+        raise _validation(
+            "case_number",
+            _("Case number %(number)s is already taken in this session.")
+            % {"number": f"第{case_number:04d}号"},
+        )
+    else:
+        proposal.case_number = case_number
     return _conclude_review(
         proposal,
         PA.ACCEPT,
