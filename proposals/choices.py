@@ -259,3 +259,32 @@ class EvaluationRating(models.TextChoices):
 class AwardKind(models.TextChoices):
     EXCELLENT_PROPOSAL = "excellent_proposal", _("Excellent proposal (优秀提案)")
     ADVANCED_UNIT = "advanced_unit", _("Advanced handling unit (先进承办单位)")
+
+
+# --- spreadsheet imports -------------------------------------------------------------------
+
+
+class ImportKind(models.TextChoices):
+    LEDGER = "ledger", _("Proposal ledger (提案台账)")
+    MEMBERS = "members", _("Members roster (委员名册)")
+    UNITS = "units", _("Handling units (承办单位)")
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded")
+    CHECKING = "checking", _("Checking")
+    CHECKED = "checked", _("Checked")
+    IMPORTING = "importing", _("Importing")
+    IMPORTED = "imported", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+# A run being worked on; nothing else may start on it meanwhile.
+IMPORT_BUSY_STATES = (ImportStatus.CHECKING, ImportStatus.IMPORTING)
+
+
+class RowOutcome(models.TextChoices):
+    NEW = "new", _("New")
+    UPDATE = "update", _("Update")
+    UNCHANGED = "unchanged", _("Unchanged")
+    ERROR = "error", _("Error")

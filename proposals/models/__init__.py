@@ -1,6 +1,7 @@
 """Models of the proposals app, one module per part of the work."""
 
 from proposals.models.evaluation import Award, EvaluationRound, EvaluationVote
+from proposals.models.imports import ImportRowResult, ImportRun, import_upload_to
 from proposals.models.key import KeyNomination, Supervision, SupervisionEvent
 from proposals.models.lifecycle import (
     ACTION_LABELS,
@@ -38,6 +39,8 @@ __all__ = [
     "EvaluationVote",
     "ExtensionRequest",
     "Feedback",
+    "ImportRowResult",
+    "ImportRun",
     "JointOpinion",
     "KeyNomination",
     "LookBackCampaign",
@@ -53,5 +56,6 @@ __all__ = [
     "SupervisionEvent",
     "Transition",
     "evidence_upload_to",
+    "import_upload_to",
     "reply_upload_to",
 ]

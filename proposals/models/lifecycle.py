@@ -758,6 +758,17 @@ class Transition(models.Model):
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
+    # A step replayed from a spreadsheet names the import that wrote it (and so its file
+    # and the clerk who ran it); ``by`` is then empty.
+    import_run = models.ForeignKey(
+        "ImportRun",
+        verbose_name=_("import"),
+        on_delete=models.PROTECT,
+        related_name="transitions",
+        null=True,
+        blank=True,
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("transition")
