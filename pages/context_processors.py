@@ -22,6 +22,7 @@ MORE = (
     (gettext_lazy("Duty scorecards"), "pages:duty-scorecards"),
     (gettext_lazy("Members"), "pages:members"),
     (gettext_lazy("Handling units"), "pages:units"),
+    (gettext_lazy("Import and export"), "pages:imports"),
 )
 
 

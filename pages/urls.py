@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pages import views
+from pages import imports, views
 
 app_name = "pages"
 
@@ -24,4 +24,12 @@ urlpatterns = [
     path("scorecards/units/", views.unit_scorecards_page, name="unit-scorecards"),
     path("scorecards/members/", views.duty_scorecards_page, name="duty-scorecards"),
     path("do/<slug:kind>/<int:pk>/<slug:name>/", views.step, name="step"),
+    path("imports/", imports.imports, name="imports"),
+    path("imports/template/<slug:kind>/", imports.import_template, name="import-template"),
+    path("imports/export/<slug:kind>/", imports.import_export, name="import-export"),
+    path("imports/<int:pk>/", imports.import_run, name="import"),
+    path("imports/<int:pk>/map/", imports.import_map, name="import-map"),
+    path("imports/<int:pk>/check/", imports.import_check, name="import-check"),
+    path("imports/<int:pk>/apply/", imports.import_apply, name="import-apply"),
+    path("imports/<int:pk>/progress/", imports.import_progress, name="import-progress"),
 ]

@@ -442,7 +442,7 @@ def proposal_detail(request, pk: int):
             .select_related("campaign", "assignment__unit", "reply__result_class")
         ],
         "timeline": scopes.transitions(user, proposal)
-        .select_related("by", "assignment__unit")
+        .select_related("by", "assignment__unit", "import_run__created_by")
         .order_by("at", "pk"),
         "steps": _step_links("proposal", proposal, workflow.PROPOSAL_STEPS, user),
         "may_edit": proposal.status == ProposalStatus.DRAFT

@@ -37,6 +37,7 @@ OPENS = {
     "assignments": OVERVIEW | {UNIT_A, UNIT_B, MEMBER},
     "supervisions": OVERVIEW | {UNIT_A, UNIT_B, MEMBER},
     "lookback": OVERVIEW,
+    "imports": {OFFICE},
     "activities": WORK,
     "reports": WORK,
     "members": WORK,
@@ -51,6 +52,14 @@ RECORD_PAGES = {
     "assignment",
     "step",
     "reply-file",
+    # tests/pages/test_import_pages.py
+    "import-template",
+    "import-export",
+    "import",
+    "import-map",
+    "import-check",
+    "import-apply",
+    "import-progress",
 }  # tested on records below
 
 
