@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1:8000
 # (docs/operations.md).
 run test test-demo messages: export DJANGO_DEBUG ?= 1
 
-.PHONY: install run test test-demo load bench lint format messages clean
+.PHONY: install run test test-demo load bench bench-import lint format messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,12 @@ load: install
 # naive ways; prints the table docs/performance.md keeps. E.g. BENCH_ARGS="--sizes 100000".
 bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# The import benchmark (bench/imports.py): check and import ledgers of 1,000 and 4,000 rows
+# into a fresh PostgreSQL database; seconds, rows per second and peak memory per size.
+# E.g. BENCH_IMPORT_ARGS="--rows 500 2000 8000".
+bench-import: install
+	$(PY) bench/imports.py $(BENCH_IMPORT_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -12,6 +12,8 @@ import tempfile
 from django.http import FileResponse, StreamingHttpResponse
 from openpyxl import Workbook
 
+from hcppcc import sheets
+
 EXPORT_FORMATS = ("csv", "xlsx")
 # Rows read from the database at a time; prefetches run per chunk.
 CHUNK = 500
@@ -59,7 +61,7 @@ class ExportMixin:
         if export == "csv":
             writer = csv.writer(_Echo())
             # The byte-order mark lets Excel open UTF-8 Chinese text correctly.
-            stream = (writer.writerow(row) for row in rows())
+            stream = (writer.writerow(sheets.csv_row(row)) for row in rows())
             response = StreamingHttpResponse(
                 _with_bom(stream), content_type="text/csv; charset=utf-8"
             )
@@ -67,7 +69,7 @@ class ExportMixin:
             workbook = Workbook(write_only=True)
             sheet = workbook.create_sheet(self.basename)
             for row in rows():
-                sheet.append(row)
+                sheet.append(sheets.xlsx_row(sheet, row))
             handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
             workbook.save(handle)
             handle.seek(0)

@@ -247,7 +247,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # at once, and above how many rows a check or import runs as a background task.
 HCPPCC_IMPORT_MAX_MB = env_int("HCPPCC_IMPORT_MAX_MB", 30)
 HCPPCC_IMPORT_MAX_ROWS = env_int("HCPPCC_IMPORT_MAX_ROWS", 100_000)
-HCPPCC_IMPORT_INLINE_ROWS = env_int("HCPPCC_IMPORT_INLINE_ROWS", 2_000)
+# An import replays each row's history through the services: about 6 to 10 rows a second,
+# so only small files are worked within a request.
+HCPPCC_IMPORT_INLINE_ROWS = env_int("HCPPCC_IMPORT_INLINE_ROWS", 100)
+# A check or import whose worker has reported no progress for this long may be started again.
+HCPPCC_IMPORT_STALL_MINUTES = env_int("HCPPCC_IMPORT_STALL_MINUTES", 15)
 
 # --- Proposal handling rules ------------------------------------------------------------
 # Deadlines differ from city to city; these are the defaults of the 2020 rules.

@@ -10,6 +10,7 @@ import csv
 import datetime
 import difflib
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils.datetime import from_excel
 
 XLSX = "xlsx"
@@ -131,18 +133,27 @@ def read_rows(handle, name: str) -> Iterator[tuple[int, list]]:
         yield from _csv_rows(handle)
 
 
+# A damaged workbook fails in openpyxl in many ways (a bad zip, broken XML, a missing part,
+# a malformed value); to the clerk each is the same: this file cannot be read.
+_UNREADABLE = (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, SyntaxError)
+
+
 def _xlsx_rows(handle) -> Iterator[tuple[int, list]]:
     handle.seek(0)
     try:
         workbook = load_workbook(handle, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+    except _UNREADABLE as error:
         raise SheetError(_not_a_workbook()) from error
     try:
         sheet = workbook.worksheets[0]
+        # The size a sheet states can be missing or wrong; read every row there is.
+        sheet.reset_dimensions()
         for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             values = list(values)
             if any(_is_filled(value) for value in values):
                 yield line, values
+    except _UNREADABLE as error:
+        raise SheetError(_not_a_workbook()) from error
     finally:
         workbook.close()
 
@@ -171,22 +182,31 @@ def _csv_rows(handle) -> Iterator[tuple[int, list]]:
 
 
 def count_rows(handle, name: str) -> int:
-    """How many rows the file has below its header, for the progress bar and the size
-    limit: the sheet's recorded dimension for a workbook (no rows are read), a count of
-    lines for a CSV file. Blank rows are counted."""
+    """How many filled rows the file has below its first one, for the size limit and the
+    progress bar. Every row is read (a sheet's stated size cannot be trusted), streamed."""
+    count = sum(1 for _row in read_rows(handle, name))
     handle.seek(0)
-    if file_kind(name) == XLSX:
-        try:
-            workbook = load_workbook(handle, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-            raise SheetError(_not_a_workbook()) from error
-        try:
-            return max((workbook.worksheets[0].max_row or 1) - 1, 0)
-        finally:
-            workbook.close()
-    lines = sum(1 for _line in handle)
-    handle.seek(0)
-    return max(lines - 1, 0)
+    return max(count - 1, 0)
+
+
+# An office's sheet often has a title row or two (2020年提案台账) above its headers.
+HEADER_SEARCH_ROWS = 5
+
+
+def find_header(
+    rows: Iterator[tuple[int, list]], columns: Sequence[Column], mapping: dict | None = None
+) -> tuple[list, HeaderMatch]:
+    """Take the header row off ``rows``: the first of the first few rows in which any
+    column is recognised, else the first row (whose headers all need placing)."""
+    first = None
+    for _line, values in itertools.islice(rows, HEADER_SEARCH_ROWS):
+        match = match_headers(values, columns, mapping)
+        if match.positions:
+            return values, match
+        first = first or (values, match)
+    if first is None:
+        raise SheetError(_("The file is empty."))
+    return first
 
 
 def _is_filled(value) -> bool:
@@ -197,14 +217,19 @@ def _is_filled(value) -> bool:
 
 
 def text(value) -> str:
-    """A cell as text: numbers Excel stored as 3.0 read as 3, surrounding space dropped."""
+    """A cell as text, as written (full-width （，） stay full-width): numbers Excel stored
+    as 3.0 read as 3, surrounding space dropped, and the quote that keeps a formula-like
+    text from being run (see ``csv_row``) taken off again."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, datetime.datetime) and value.time() == datetime.time():
         value = value.date()
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    written = str(value).strip()
+    if written[:1] == "'" and written[1:2] in _FORMULA_STARTS:
+        written = written[1:]
+    return written
 
 
 _DATE_PATTERN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
@@ -283,6 +308,31 @@ def unknown_name(what: str, value: str, choices: Iterable[str]) -> CellError:
 # --- writing ---------------------------------------------------------------------------------
 
 
+# A cell starting with one of these is run as a formula by Excel (CSV) or stored as one
+# by openpyxl (.xlsx); what a clerk or member typed must stay text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_row(values) -> list:
+    """For CSV: text that would start a formula gets a leading quote (``text`` drops it)."""
+    return [
+        "'" + value if isinstance(value, str) and value[:1] in _FORMULA_STARTS else value
+        for value in values
+    ]
+
+
+def xlsx_row(sheet, values) -> list:
+    """For .xlsx: text that looks like a formula is stored as text, as typed."""
+    cells = []
+    for value in values:
+        if isinstance(value, str) and value[:1] == "=":
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            value = cell
+        cells.append(value)
+    return cells
+
+
 def write_workbook(
     handle, columns: Sequence[Column], rows: Iterable[Sequence], *, title: str, notes: bool = False
 ) -> None:
@@ -294,7 +344,7 @@ def write_workbook(
     sheet = workbook.create_sheet(title)
     sheet.append([column.header for column in columns])
     for row in rows:
-        sheet.append(list(row))
+        sheet.append(xlsx_row(sheet, row))
     if notes:
         guide = workbook.create_sheet(_("How to fill in"))
         guide.append([_("Column"), _("Required"), _("Allowed values"), _("Also recognised as")])
@@ -315,6 +365,6 @@ def write_csv(handle, columns: Sequence[Column], rows: Iterable[Sequence]) -> No
     text_handle = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
     writer = csv.writer(text_handle)
     writer.writerow([column.header for column in columns])
-    writer.writerows(rows)
+    writer.writerows(csv_row(row) for row in rows)
     text_handle.flush()
     text_handle.detach()

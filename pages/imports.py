@@ -27,6 +27,7 @@ from proposals.services.imports import (
     IMPORTERS,
     import_headers,
     import_set_mapping,
+    import_stalled,
     import_start,
     import_upload,
     outcome_counts,
@@ -212,7 +213,9 @@ def import_run(request, pk: int):
 
 
 def _run_page(request, run: ImportRun, mapping_form: MappingForm | None = None, status=200):
-    busy = run.status in IMPORT_BUSY_STATES
+    # A run whose worker has gone quiet may be started again, and shows as such.
+    stalled = import_stalled(run)
+    busy = run.status in IMPORT_BUSY_STATES and not stalled
     # Only a run not yet checked (or whose check failed) has its header row read again, a
     # whole workbook's shared strings parsed for it; a checked run has passed the header
     # match. ``?columns=1`` asks for it anyway, to change a mapping after seeing a check.
@@ -249,6 +252,7 @@ def _run_page(request, run: ImportRun, mapping_form: MappingForm | None = None, 
         {
             "run": run,
             "busy": busy,
+            "stalled": stalled,
             "done": done,
             "percent": min(100, done * 100 // run.total_rows) if run.total_rows else 0,
             "file_error": file_error,

@@ -98,35 +98,3 @@ def session_make_current(*, session: Session) -> Session:
         session.is_current = True
         session.save(update_fields=["is_current", "updated_at"])
     return session
-
-
-def _save_record(record, changes: dict):
-    for name, value in changes.items():
-        setattr(record, name, value)
-    record.full_clean()
-    if record.pk is None:
-        record.save()
-    elif changes:
-        record.save(update_fields=[*changes, "updated_at"])
-    return record
-
-
-@transaction.atomic
-def handling_unit_save(*, unit: HandlingUnit, changes: dict) -> HandlingUnit:
-    """Create ``unit`` (unsaved) or change the fields named in ``changes``; the rest of a
-    saved unit is left as it is, so an edit never undoes another made meanwhile."""
-    if unit.pk is not None:
-        unit = HandlingUnit.objects.select_for_update().get(pk=unit.pk)
-    return _save_record(unit, changes)
-
-
-@transaction.atomic
-def member_save(*, member: Member, changes: dict, committees=None) -> Member:
-    """Create ``member`` (unsaved) or change the fields in ``changes``; ``committees``,
-    when given, become the member's committees."""
-    if member.pk is not None:
-        member = Member.objects.select_for_update().get(pk=member.pk)
-    member = _save_record(member, changes)
-    if committees is not None:
-        member.committees.set(committees)
-    return member

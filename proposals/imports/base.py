@@ -77,10 +77,13 @@ class Tally:
         setattr(self, outcome, getattr(self, outcome) + 1)
 
 
-def describe(error: Exception) -> list[str]:
+def error_messages(error: Exception) -> list[str]:
     """The messages of an error a row raised, as a clerk should read them."""
     if isinstance(error, RowError):
         return error.messages
+    if isinstance(error, IntegrityError):
+        # Another clerk wrote the same record meanwhile; the database refused the copy.
+        return [_("This row clashes with a record saved meanwhile; check the file again.")]
     if isinstance(error, ValidationError):
         if hasattr(error, "error_dict"):
             return [
@@ -97,9 +100,11 @@ class Importer:
 
     columns: ClassVar[Sequence[sheets.Column]] = ()
 
-    def __init__(self, *, run=None):
-        # The ImportRun the rows are written for (None in unit tests of ``read``).
+    def __init__(self, *, run=None, by=None):
+        # The ImportRun the rows are written for, and the clerk running it (None: the
+        # system, as in ``manage.py import_ledger``).
         self.run = run
+        self.by = by
 
     def read(self, cells: dict[str, Any]) -> Any:
         """Turn a row's cells (column key -> raw value) into a record, or raise RowError."""
@@ -130,11 +135,7 @@ class Importer:
     ) -> Tally:
         """Import ``rows`` (the header row first). With ``apply`` false, or when any row
         fails, everything written is rolled back. Returns how many rows came out how."""
-        try:
-            _line, headers = next(rows)
-        except StopIteration:
-            raise sheets.SheetError(_("The file is empty.")) from None
-        match = sheets.match_headers(headers, self.columns, mapping)
+        _headers, match = sheets.find_header(rows, self.columns, mapping)
         if not match.complete or match.unknown:
             raise HeaderError(match)
         tally = Tally()
@@ -175,7 +176,7 @@ class Importer:
             ObjectDoesNotExist,
             IntegrityError,
         ) as error:
-            return RowResult(line, RowOutcome.ERROR, label, "；".join(describe(error)))
+            return RowResult(line, RowOutcome.ERROR, label, "；".join(error_messages(error)))
         return RowResult(line, outcome, label)
 
 

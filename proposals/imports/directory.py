@@ -12,9 +12,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from hcppcc import sheets
-from hcppcc.directory import services
 from hcppcc.directory.choices import HandlingUnitKind, MemberPosition
 from hcppcc.directory.models import Committee, HandlingUnit, Member, Organization, Sector
+from hcppcc.records import record_save
 from proposals.choices import RowOutcome
 from proposals.imports.base import CellReader, Importer, RowError
 
@@ -111,8 +111,8 @@ class UnitImporter(Importer):
         sheets.Column("contact_email", "电子邮箱", ("邮箱", "email"), example=""),
     )
 
-    def __init__(self, *, run=None):
-        super().__init__(run=run)
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
         self.units = {unit.name: unit for unit in HandlingUnit.objects.all()}
         self._kind = choice_parser(HandlingUnitKind, _("unit kind"))
 
@@ -132,14 +132,15 @@ class UnitImporter(Importer):
         if unit is None:
             if not record.fields["kind"]:
                 raise RowError(_("A new unit needs its kind (单位类别)."))
-            unit = HandlingUnit(name=record.name)
             changes = {k: v for k, v in record.fields.items() if v}
-            self.units[record.name] = services.handling_unit_save(unit=unit, changes=changes)
+            self.units[record.name] = record_save(
+                record=HandlingUnit(name=record.name), by=self.by, changes=changes
+            )
             return RowOutcome.NEW
         changes = {k: v for k, v in record.fields.items() if v and getattr(unit, k) != v}
         if not changes:
             return RowOutcome.UNCHANGED
-        self.units[record.name] = services.handling_unit_save(unit=unit, changes=changes)
+        self.units[record.name] = record_save(record=unit, by=self.by, changes=changes)
         return RowOutcome.UPDATE
 
     @staticmethod
@@ -196,8 +197,8 @@ class MemberImporter(Importer):
         sheets.Column("phone", "联系电话", ("电话", "手机"), example=""),
     )
 
-    def __init__(self, *, run=None):
-        super().__init__(run=run)
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
         self.sectors = names_index(Sector)
         self.organizations = names_index(Organization)
         self.committees = names_index(Committee)
@@ -234,20 +235,24 @@ class MemberImporter(Importer):
         return (record.name, record.sector.name if record.sector else "")
 
     def save(self, record) -> str:
-        member = self.members.get((record.name, record.sector.pk if record.sector else None))
-        committees = record.committees or None
+        key = (record.name, record.sector.pk if record.sector else None)
+        member = self.members.get(key)
+        related = {"committees": record.committees} if record.committees else {}
         if member is None:
-            member = Member(name=record.name, sector=record.sector)
             changes = {k: v for k, v in record.fields.items() if v}
-            member = services.member_save(member=member, changes=changes, committees=committees)
-            self.members[(member.name, member.sector_id)] = member
+            self.members[key] = record_save(
+                record=Member(name=record.name, sector=record.sector),
+                by=self.by,
+                changes=changes,
+                related=related,
+            )
             return RowOutcome.NEW
         changes = {k: v for k, v in record.fields.items() if v and getattr(member, k) != v}
-        if committees is not None and set(committees) == set(member.committees.all()):
-            committees = None
-        if not changes and committees is None:
+        if related and set(record.committees) == set(member.committees.all()):
+            related = {}
+        if not changes and not related:
             return RowOutcome.UNCHANGED
-        services.member_save(member=member, changes=changes, committees=committees)
+        self.members[key] = record_save(record=member, by=self.by, changes=changes, related=related)
         return RowOutcome.UPDATE
 
     @staticmethod

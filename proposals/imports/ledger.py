@@ -62,6 +62,8 @@ from proposals.models import (
     Transition,
 )
 
+# A member without a sector, where another member has the same name: 张伟（无界别）.
+NO_SECTOR = "无界别"
 # What the ledger does not carry; the proposal's full text stays with the paper file.
 NOT_IN_LEDGER = "（台账导入，原文未录入）"
 
@@ -243,7 +245,9 @@ def case_number(raw) -> int | None:
 
 
 def session_key(text: str) -> str:
-    return sheets.normalize_header(text).removeprefix("政协").replace("第", "").removesuffix("会议")
+    """十三届三次会议, 政协第十三届委员会第三次会议 and 13届3次 compare as one."""
+    key = sheets.normalize_header(text).removeprefix("政协").replace("第", "")
+    return key.replace("委员会", "").removesuffix("会议")
 
 
 class Directory:
@@ -289,13 +293,15 @@ class Directory:
 
     def member_label(self, member: Member) -> str:
         """A member as the ledger names them: the name, with the sector when two share it."""
-        if member.name in self.ambiguous and member.sector_id:
-            return f"{member.name}（{member.sector.name}）"
-        return member.name
+        if member.name not in self.ambiguous:
+            return member.name
+        return f"{member.name}（{member.sector.name if member.sector_id else NO_SECTOR}）"
 
     def member(self, written: str) -> Member:
         name, _bracket, sector = written.replace("(", "（").replace(")", "）").partition("（")
         name, sector = name.strip(), sector.removesuffix("）").strip()
+        if sector == NO_SECTOR and (name, "") in self.members:
+            return self.members[(name, "")]
         if sector:
             if (name, sector) in self.members:
                 return self.members[(name, sector)]
@@ -326,8 +332,8 @@ class Directory:
 class LedgerImporter(Importer):
     columns = COLUMNS
 
-    def __init__(self, *, run=None):
-        super().__init__(run=run)
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
         self.directory = Directory()
         self._satisfaction = choice_parser(Satisfaction, _("satisfaction"))
 
@@ -471,7 +477,7 @@ class LedgerImporter(Importer):
     def key(self, record: LedgerRow) -> tuple:
         if record.case_number:
             return (record.session, record.case_number)
-        return (record.session, record.title)
+        return (record.session, record.title, record.proposer)
 
     def label(self, record: LedgerRow) -> str:
         number = f"第{record.case_number:04d}号 " if record.case_number else ""
@@ -480,13 +486,22 @@ class LedgerImporter(Importer):
     # --- writing ------------------------------------------------------------------------
 
     def find(self, row: LedgerRow) -> Proposal | None:
+        """The proposal a row is about: by session and case number; else (not numbered,
+        or numbered since an earlier ledger listed it as pending) by session, title and
+        proposer among those without a number."""
         session = self.directory.sessions[session_key(row.session)]
-        found = Proposal.objects.filter(session=session)
+        in_session = Proposal.objects.filter(session=session)
         if row.case_number:
-            found = found.filter(case_number=row.case_number)
-        else:
-            found = found.filter(title=row.title, status__in=LEDGER_STATES)
-        return for_ledger(found).first()
+            numbered = in_session.filter(case_number=row.case_number)
+            if numbered.exists():
+                return for_ledger(numbered).get()
+        pending = in_session.filter(
+            title=row.title, case_number=None, status__in=LEDGER_STATES
+        ).order_by("pk")
+        for proposal in for_ledger(pending):
+            if describe(proposal, self.directory).proposer == row.proposer:
+                return proposal
+        return None
 
     def save(self, record: LedgerRow) -> str:
         proposal = self.find(record)
@@ -584,7 +599,11 @@ class LedgerImporter(Importer):
             )
         if row.is_key and not proposal.is_key and proposal.status == ProposalStatus.ACCEPTED:
             nomination = services.key_nominate(
-                proposal=proposal, by=None, nominated_by=NominatedBy.OFFICE, nominated_on=reviewed
+                proposal=proposal,
+                by=None,
+                nominated_by=NominatedBy.OFFICE,
+                nominated_on=reviewed,
+                at=self._at(reviewed),
             )
             services.key_decide(
                 nomination=nomination,
@@ -723,7 +742,8 @@ def describe(proposal: Proposal, directory: Directory) -> LedgerRow:
         assigned_on = min(filter(None, [assigned_on, assignment.assigned_on]))
         replies += assignment.ledger_replies
     reply = max(replies, key=lambda r: (r.round, r.reply_date, r.pk), default=None)
-    feedback = proposal.ledger_feedback[-1] if proposal.ledger_feedback else None
+    # 满意度 is the verdict on the reply shown: none yet when a later round has replied.
+    feedback = next((f for f in proposal.ledger_feedback if reply and f.round == reply.round), None)
     status = proposal.status
     if status == ProposalStatus.SUBMITTED:
         review = PENDING

@@ -21,7 +21,7 @@ def import_upload_to(instance, filename: str) -> str:
 
 class ImportRunQuerySet(models.QuerySet):
     def for_list(self):
-        return self.select_related("created_by").order_by("-created_at", "-pk")
+        return self.select_related("created_by", "imported_by").order_by("-created_at", "-pk")
 
 
 class ImportRun(models.Model):
@@ -56,6 +56,22 @@ class ImportRun(models.Model):
         blank=True,
     )
     created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
 

@@ -7,11 +7,12 @@ from the cache, which the worker writes as it goes.
 """
 
 import logging
+import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,8 +31,12 @@ IMPORTERS: dict[str, type[Importer]] = {
     ImportKind.UNITS: UnitImporter,
 }
 logger = logging.getLogger(__name__)
-# Progress is written every this many rows.
+# Progress is written every this many rows, and kept this long.
 PROGRESS_EVERY = 50
+PROGRESS_TIMEOUT = 7 * 24 * 3600
+# PostgreSQL advisory lock keys: one per list, so that one file of a list runs at a time.
+IMPORT_LOCK = 0x1D9C
+KIND_LOCKS = {kind: number for number, kind in enumerate(ImportKind.values, start=1)}
 
 
 def import_upload(*, kind: str, upload, by: User | None) -> ImportRun:
@@ -121,9 +126,7 @@ def import_start(
     """Check (``apply`` false) or import the run's file: here and now when it is small
     (or ``inline``, as the command asks), as a background task otherwise. Returns the run
     as it stands when this returns."""
-    from proposals import tasks  # the tasks module imports this one
-
-    run = _begin(run, apply)
+    run = _begin(run, apply, by)
     if inline is None:
         inline = run.total_rows <= settings.HCPPCC_IMPORT_INLINE_ROWS
     if inline:
@@ -133,16 +136,36 @@ def import_start(
             # Marked failed by import_execute; the clerk reads that, the log the cause.
             logger.exception("import #%s broke off", run.pk)
             return ImportRun.objects.get(pk=run.pk)
-    transaction.on_commit(lambda: tasks.execute_import.delay(run.pk, apply))
+    transaction.on_commit(lambda: _queue(run.pk, apply))
     # Without a broker (or outside a transaction) the task has already run.
     run.refresh_from_db()
     return run
 
 
+def _queue(run_id: int, apply: bool) -> None:
+    from proposals import tasks  # the tasks module imports this one
+
+    try:
+        tasks.execute_import.delay(run_id, apply)
+    except Exception:
+        logger.exception("import #%s could not be queued", run_id)
+        import_fail(
+            run_id=run_id,
+            message=_("The background worker could not be reached; try again later."),
+        )
+
+
 @transaction.atomic
-def _begin(run: ImportRun, apply: bool) -> ImportRun:
+def _begin(run: ImportRun, apply: bool, by: User | None) -> ImportRun:
+    # One file of a list at a time: two clerks importing the same ledger at once would
+    # both find its proposals missing.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [IMPORT_LOCK, KIND_LOCKS[run.kind]]
+            )
     run = _lock(run)
-    if run.status in IMPORT_BUSY_STATES:
+    if run.status in IMPORT_BUSY_STATES and not import_stalled(run):
         raise IllegalTransition(_("This file is being worked on; wait for it to finish."))
     if run.status == ImportStatus.IMPORTED:
         raise IllegalTransition(_("This file has already been imported."))
@@ -150,10 +173,22 @@ def _begin(run: ImportRun, apply: bool) -> ImportRun:
         raise IllegalTransition(
             _("Check the file first; it can be imported once no row has an error.")
         )
-    run.status = ImportStatus.IMPORTING if apply else ImportStatus.CHECKING
+    other = ImportRun.objects.filter(kind=run.kind, status__in=IMPORT_BUSY_STATES).exclude(
+        pk=run.pk
+    )
+    other = next((o for o in other if not import_stalled(o)), None)
+    if other is not None:
+        raise IllegalTransition(
+            _("Import #%(pk)s of the same list is being worked on; wait for it to finish.")
+            % {"pk": other.pk}
+        )
+    if apply:
+        run.status, run.imported_by = ImportStatus.IMPORTING, by
+    else:
+        run.status, run.checked_by = ImportStatus.CHECKING, by
     run.message = ""
-    run.save(update_fields=["status", "message"])
-    cache.set(run.progress_key, 0, timeout=24 * 3600)
+    run.save(update_fields=["status", "message", "imported_by" if apply else "checked_by"])
+    _heartbeat(run, 0)
     return run
 
 
@@ -161,22 +196,40 @@ def _lock(run: ImportRun) -> ImportRun:
     return ImportRun.objects.select_for_update().get(pk=run.pk)
 
 
+def _heartbeat(run: ImportRun, done: int) -> None:
+    """Rows done so far, and when that was last said: the page reads the one, and a run
+    whose worker has gone quiet too long may be started again (``import_stalled``)."""
+    cache.set(run.progress_key, done, timeout=PROGRESS_TIMEOUT)
+    cache.set(f"{run.progress_key}:at", time.time(), timeout=PROGRESS_TIMEOUT)
+
+
+def import_stalled(run: ImportRun) -> bool:
+    """A run left checking or importing whose worker has said nothing for a while (it
+    died, or the task was lost): it may be started again."""
+    if run.status not in IMPORT_BUSY_STATES:
+        return False
+    said = cache.get(f"{run.progress_key}:at")
+    return said is None or time.time() - said > settings.HCPPCC_IMPORT_STALL_MINUTES * 60
+
+
 def import_execute(*, run_id: int, apply: bool) -> ImportRun:
     """Run the check or the import of a run ``import_start`` began; the task calls this.
 
-    The rows are worked in one transaction (``Importer.run_rows``); their outcomes are
-    spooled to disk and stored once it is over, replacing the previous check's.
+    One transaction holds it all: the rows (``Importer.run_rows``, rolled back to its own
+    savepoint for a check or when any row failed), then their outcomes — spooled to disk
+    meanwhile, so the rollback does not take them — and the run's new state. An import is
+    therefore never written without its record of what it did.
     """
     run = ImportRun.objects.get(pk=run_id)
-    importer = IMPORTERS[run.kind](run=run)
+    importer = IMPORTERS[run.kind](run=run, by=run.imported_by if apply else run.checked_by)
     spool = Spool()
 
     def progress(done: int) -> None:
         if done % PROGRESS_EVERY == 0:
-            cache.set(run.progress_key, done, timeout=24 * 3600)
+            _heartbeat(run, done)
 
     try:
-        with run.file.open("rb") as handle:
+        with transaction.atomic(), run.file.open("rb") as handle:
             tally = importer.run_rows(
                 sheets.read_rows(handle, run.file_name),
                 mapping=run.mapping,
@@ -184,59 +237,58 @@ def import_execute(*, run_id: int, apply: bool) -> ImportRun:
                 results=spool,
                 progress=progress,
             )
+            _store_results(run, spool)
+            run.new_rows = tally.new
+            run.updated_rows = tally.update
+            run.unchanged_rows = tally.unchanged
+            run.error_rows = tally.error
+            run.total_rows = tally.rows
+            imported = apply and not tally.error
+            if imported:
+                run.status, run.imported_at = ImportStatus.IMPORTED, timezone.now()
+            else:
+                run.status, run.checked_at = ImportStatus.CHECKED, timezone.now()
+            run.save(
+                update_fields=[
+                    *("status", "new_rows", "updated_rows", "unchanged_rows", "error_rows"),
+                    "total_rows",
+                    "imported_at" if imported else "checked_at",
+                ]
+            )
     except sheets.SheetError as error:
-        spool.close()
         run.status = ImportStatus.FAILED
         run.message = str(error)
         run.save(update_fields=["status", "message"])
         return run
     except Exception:
-        spool.close()
         import_fail(
             run_id=run.pk, message=_("The work broke off and nothing was written; try again.")
         )
         raise
-    with transaction.atomic():
-        ImportRowResult.objects.filter(run=run).delete()
-        batch = []
-        for result in spool:
-            batch.append(
-                ImportRowResult(
-                    run=run,
-                    line=result.line,
-                    outcome=result.outcome,
-                    key=result.key[:300],
-                    message=result.message,
-                )
-            )
-            if len(batch) == 1000:
-                ImportRowResult.objects.bulk_create(batch)
-                batch = []
-        ImportRowResult.objects.bulk_create(batch)
+    finally:
         spool.close()
-        run.new_rows = tally.new
-        run.updated_rows = tally.update
-        run.unchanged_rows = tally.unchanged
-        run.error_rows = tally.error
-        run.total_rows = tally.rows
-        now = timezone.now()
-        if apply and not tally.error:
-            run.status, run.imported_at = ImportStatus.IMPORTED, now
-        else:
-            run.status, run.checked_at = ImportStatus.CHECKED, now
-        run.save(
-            update_fields=[
-                "status",
-                "new_rows",
-                "updated_rows",
-                "unchanged_rows",
-                "error_rows",
-                "total_rows",
-                "imported_at" if apply and not tally.error else "checked_at",
-            ]
-        )
-    cache.set(run.progress_key, tally.rows, timeout=24 * 3600)
+    _heartbeat(run, tally.rows)
     return run
+
+
+def _store_results(run: ImportRun, spool: Spool) -> None:
+    """The rows' outcomes, in place of the previous check's, a thousand at a time."""
+    ImportRowResult.objects.filter(run=run).delete()
+    batch = []
+    for result in spool:
+        batch.append(
+            ImportRowResult(
+                run=run,
+                line=result.line,
+                outcome=result.outcome,
+                key=result.key[:300],
+                message=result.message,
+            )
+        )
+        if len(batch) == 1000:
+            ImportRowResult.objects.bulk_create(batch)
+            batch = []
+    ImportRowResult.objects.bulk_create(batch)
 
 
 def import_fail(*, run_id: int, message: str) -> None:

@@ -35,6 +35,7 @@ def key_nominate(
     organization: Organization | None = None,
     committee: Committee | None = None,
     reason: str = "",
+    at: datetime.datetime | None = None,
 ) -> KeyNomination:
     """Put a proposal forward as a key proposal, by the office, a party or a committee."""
     proposal = _lock_proposal(proposal)
@@ -58,7 +59,7 @@ def key_nominate(
     )
     nomination.full_clean()
     nomination.save()
-    log_event(proposal, "nominate_key", by=by, at=None, note=reason)
+    log_event(proposal, "nominate_key", by=by, at=at, note=reason)
     return nomination
 
 

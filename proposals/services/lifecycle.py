@@ -137,10 +137,15 @@ def _assignment_label(value: str) -> str:
 
 
 def _clean_saved_fields(record, names: Sequence[str]) -> None:
-    """``full_clean`` of the fields a step writes (and the model's own ``clean``): the
-    others were validated when they were written and are not saved again. Checking every
-    foreign key of a proposal would cost a query each, at every step."""
-    record.full_clean(exclude=[f.name for f in record._meta.concrete_fields if f.name not in names])
+    """``full_clean``, except the foreign keys this step does not write: each would cost a
+    query to prove a row still exists that the database's own constraint guards anyway."""
+    record.full_clean(
+        exclude=[
+            field.name
+            for field in record._meta.concrete_fields
+            if field.is_relation and field.name not in names
+        ]
+    )
 
 
 def _move_proposal(

@@ -4,6 +4,8 @@ an unknown unit, a duplicate case number, a wrong date, too large — which give
 (row by row where it is a row's) and write nothing."""
 
 import io
+import time
+import zipfile
 
 import pytest
 from django.core.cache import cache
@@ -268,3 +270,47 @@ def test_workbook_reader_skips_blank_rows_and_reports_excel_row_numbers():
     sheet.append(["关于甲的提案"])
     book.save(handle)
     assert list(sheets.read_rows(handle, "a.xlsx")) == [(1, ["案由"]), (3, ["关于甲的提案"])]
+
+
+def test_a_workbook_that_does_not_state_its_size_is_counted_and_read_whole(directory, settings):
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("台账")
+    sheet.append(HEADERS)
+    for number in range(1, 4):
+        sheet.append(["十三届三次会议", "", f"关于{number}的提案", "李娜", "", "2020-01-10"])
+    handle = io.BytesIO()
+    book.save(handle)
+    run = imports.import_upload(
+        kind="ledger", upload=SimpleUploadedFile("台账.xlsx", handle.getvalue()), by=None
+    )
+    assert run.total_rows == 3
+    settings.HCPPCC_IMPORT_MAX_ROWS = 2
+    with pytest.raises(ValidationError):
+        imports.import_upload(
+            kind="ledger", upload=SimpleUploadedFile("台账.xlsx", handle.getvalue()), by=None
+        )
+
+
+def test_a_damaged_workbook_is_refused_as_unreadable(directory):
+    handle = io.BytesIO()
+    with zipfile.ZipFile(handle, "w") as damaged:
+        damaged.writestr("[Content_Types].xml", "<Types><broken")
+        damaged.writestr("xl/workbook.xml", "<workbook")
+    with pytest.raises(ValidationError, match="xlsx"):
+        imports.import_upload(
+            kind="ledger", upload=SimpleUploadedFile("台账.xlsx", handle.getvalue()), by=None
+        )
+
+
+def test_one_file_of_a_list_at_a_time_and_a_stalled_run_may_start_again(directory):
+    first = imports.import_upload(kind="ledger", upload=upload([HEADERS, GOOD]), by=None)
+    second = imports.import_upload(kind="ledger", upload=upload([HEADERS, GOOD]), by=None)
+    ImportRun.objects.filter(pk=first.pk).update(status=ImportStatus.CHECKING)
+    cache.set(f"{first.progress_key}:at", time.time())
+    with pytest.raises(imports.IllegalTransition, match=f"#{first.pk}"):
+        imports.import_start(run=second, apply=False, by=None)
+    # The first run's worker died: no word from it for longer than the rules allow.
+    cache.set(f"{first.progress_key}:at", time.time() - 16 * 60)
+    assert imports.import_stalled(ImportRun.objects.get(pk=first.pk))
+    assert imports.import_start(run=second, apply=False, by=None).status == ImportStatus.CHECKED
+    assert imports.import_start(run=first, apply=False, by=None).status == ImportStatus.CHECKED

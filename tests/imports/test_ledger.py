@@ -4,111 +4,18 @@ importing its export changes nothing; a later ledger only adds the steps it reco
 
 import datetime
 import io
-import random
 
 import pytest
 from openpyxl import load_workbook
 
-from hcppcc.directory.models import HandlingUnit
+from proposals import services
 from proposals.choices import ImportStatus, ProposalStatus, ReplyStatus, RowOutcome
 from proposals.errors import IllegalTransition
 from proposals.imports.exports import write_export
-from proposals.models import Proposal, Transition
+from proposals.models import Proposal, ResultClass, Transition
 from proposals.services import imports
 from tests.imports.conftest import upload
-
-HEADERS = [
-    "届次",
-    "案号",
-    "案由",
-    "提案人",
-    "联名人",
-    "类别",
-    "提交时间",
-    "立案情况",
-    "不予立案理由",
-    "立案日期",
-    "主办单位",
-    "会办单位",
-    "分办单位",
-    "交办日期",
-    "答复日期",
-    "答复类别",
-    "满意度",
-    "是否重点提案",
-]
-PEOPLE = ["张伟（经济界）", "张伟（教育界）", "李娜", "王芳", "刘洋", "陈静", "杨磊", "赵敏"]
-COLLECTIVES = ["中国民主同盟呼和浩特市委员会", "经济委员会", "经济界"]
-CATEGORIES = ["经济建设", "城乡建设", "社会民生", "教育科技", "医疗卫生"]
-SATISFACTION = {7: "满意", 8: "基本满意", 9: "不满意"}
-# What each kind of row (its number modulo 10) leaves the proposal as.
-EXPECTED_STATUS = {
-    0: ProposalStatus.SUBMITTED,
-    1: ProposalStatus.NOT_ACCEPTED,
-    2: ProposalStatus.ACCEPTED,
-    3: ProposalStatus.ASSIGNED,
-    4: ProposalStatus.ASSIGNED,
-    5: ProposalStatus.ASSIGNED,
-    6: ProposalStatus.REPLIED,
-    7: ProposalStatus.CLOSED,
-    8: ProposalStatus.CLOSED,
-    # Unsatisfied: handled again, a second round (the rules allow one).
-    9: ProposalStatus.HANDLING,
-}
-
-
-def ledger(count=500, seed=2020):
-    """A ledger of ``count`` rows of every kind: pending, not accepted, accepted, assigned
-    to a lead unit, to a lead and joint units, to separate units, replied, and judged
-    satisfied, basically satisfied or unsatisfied; with co-signers, collective proposers
-    and key proposals among them."""
-    rng = random.Random(seed)
-    units = list(HandlingUnit.objects.order_by("name").values_list("name", flat=True))
-    rows, case = [], 0
-    for i in range(1, count + 1):
-        kind = i % 10
-        submitted = datetime.date(2020, 1, 6) + datetime.timedelta(days=i % 40)
-        collective = i % 11 == 0
-        proposer = rng.choice(COLLECTIVES) if collective else PEOPLE[i % len(PEOPLE)]
-        cosigners = []
-        if not collective and i % 3 == 0:
-            cosigners = rng.sample([p for p in PEOPLE if p != proposer], k=1 + i % 2)
-        accepted = kind >= 2
-        if accepted:
-            case += 1
-        picked = rng.sample(units, 3)
-        lead = joint = separate = ""
-        if kind == 4:
-            lead, joint = picked[0], "、".join(picked[1 : 1 + 1 + i % 2])
-        elif kind == 5:
-            separate = "、".join(picked[:2])
-        elif kind >= 3:
-            lead = picked[0]
-        assigned = submitted + datetime.timedelta(days=30) if kind >= 3 else None
-        replied = assigned + datetime.timedelta(days=50 + i % 20) if kind >= 6 else None
-        rows.append(
-            [
-                "十三届三次会议",
-                f"第{case:04d}号" if accepted else "",
-                f"关于第{i}项民生实事的提案",
-                proposer,
-                "、".join(cosigners),
-                CATEGORIES[i % len(CATEGORIES)] if accepted else "",
-                submitted.isoformat(),
-                {0: "待审查", 1: "不予立案"}.get(kind, "立案"),
-                "内容空泛、没有具体建议" if kind == 1 else "",
-                (submitted + datetime.timedelta(days=5)).isoformat() if kind >= 1 else "",
-                lead,
-                joint,
-                separate,
-                assigned.isoformat() if assigned else "",
-                replied.isoformat() if replied else "",
-                "ABC"[i % 3] if replied else "",
-                SATISFACTION.get(kind, ""),
-                "是" if accepted and i % 7 == 0 else "否",
-            ]
-        )
-    return [HEADERS, *rows]
+from tests.imports.ledgers import EXPECTED_STATUS, HEADERS, ledger
 
 
 def check_and_import(rows, name="台账.xlsx", by=None):
@@ -256,3 +163,77 @@ def test_a_row_that_contradicts_the_system_is_refused_and_nothing_is_written(imp
     with pytest.raises(IllegalTransition):
         imports.import_start(run=run, apply=True, by=None)
     assert Transition.objects.count() == steps
+
+
+SHORT = ["届次", "案号", "案由", "提案人", "类别", "提交时间", "立案情况"]
+SHORT += ["主办单位", "交办日期", "答复日期", "答复类别", "满意度"]
+
+
+def short_row(number, title, proposer, review="立案", reply="", verdict=""):
+    accepted = review == "立案"
+    return [
+        *("十三届三次会议", f"第{number:04d}号" if number else "", title, proposer),
+        *("经济建设" if accepted else "", "2020-01-10", review),
+        *("呼和浩特市教育局" if reply else "", "2020-02-01" if reply else ""),
+        *(reply, "A" if reply else "", verdict),
+    ]
+
+
+def test_a_proposal_listed_pending_then_accepted_is_the_same_proposal(directory):
+    check_and_import([SHORT, short_row(None, "关于甲的提案", "李娜", review="待审查")])
+    run = check_and_import([SHORT, short_row(12, "关于甲的提案", "李娜")])
+    assert (run.updated_rows, run.new_rows) == (1, 0)
+    proposal = Proposal.objects.get()
+    assert (proposal.case_number, proposal.status) == (12, ProposalStatus.ACCEPTED)
+
+
+def test_two_members_may_propose_under_one_title(directory):
+    rows = [
+        SHORT,
+        short_row(None, "关于加强社区养老的提案", "李娜", review="待审查"),
+        short_row(None, "关于加强社区养老的提案", "王芳", review="待审查"),
+    ]
+    assert check_and_import(rows).new_rows == 2
+    assert check_and_import(rows).unchanged_rows == 2
+    names = set(Proposal.objects.values_list("lead_member__name", flat=True))
+    assert names == {"李娜", "王芳"}
+
+
+def test_a_second_round_round_trips_without_inventing_a_verdict(directory):
+    """Unsatisfied, handled again and replied again: the export shows no verdict on the
+    new reply, and importing it changes nothing."""
+    check_and_import(
+        [SHORT, short_row(1, "关于甲的提案", "李娜", reply="2020-04-01", verdict="不满意")]
+    )
+    proposal = Proposal.objects.get()
+    assert (proposal.status, proposal.handling_round) == (ProposalStatus.HANDLING, 2)
+    lead = proposal.assignments.get()
+    reply = services.assignment_submit_reply(
+        assignment=lead,
+        by=None,
+        result_class=ResultClass.objects.get(code="B"),
+        text="第二次答复",
+        signer="局长",
+        reply_date=datetime.date(2020, 6, 1),
+    )
+    services.reply_approve(reply=reply, by=None)
+    assert Proposal.objects.get().status == ProposalStatus.REPLIED
+
+    exported = write_export("ledger", "xlsx").read()
+    rows = list(load_workbook(io.BytesIO(exported), read_only=True).worksheets[0].values)
+    values = dict(zip(rows[0], rows[1], strict=True))
+    assert (values["答复日期"], values["答复类别"], values["满意度"]) == ("2020-06-01", "B", None)
+    run = imports.import_upload(kind="ledger", upload=upload(rows), by=None)
+    run = imports.import_start(run=run, apply=False, by=None)
+    assert run.unchanged_rows == 1
+    run = imports.import_start(run=run, apply=True, by=None)
+    assert Proposal.objects.get().status == ProposalStatus.REPLIED
+    assert Proposal.objects.get().feedback.count() == 1
+
+
+def test_a_title_row_above_the_headers_and_the_formal_session_name(directory):
+    formal = ["政协第十三届委员会第三次会议", *short_row(1, "关于甲的提案", "李娜")[1:]]
+    rows = [["2020年政协提案台账"], SHORT, formal]
+    run = check_and_import(rows)
+    assert run.new_rows == 1
+    assert run.rows.get().line == 3

@@ -4,6 +4,7 @@
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
@@ -166,3 +167,27 @@ def test_the_command_refuses_a_file_with_errors_and_names_them(directory, tmp_pa
         call_command("import_ledger", str(path), "--map", "备注=-", stdout=out)
     assert "2020-02-30" in out.getvalue()
     assert not Proposal.objects.exists()
+
+
+def test_text_that_looks_like_a_formula_or_is_full_width_survives_the_round_trip(directory):
+    title = "=1+1 关于（试点）社区，养老的提案"
+    rows = [
+        ["届次", "案由", "提案人", "提交时间"],
+        ["十三届三次会议", title, "李娜", "2020-01-10"],
+        ["十三届三次会议", "-关于@的提案", "王芳", "2020-01-10"],
+    ]
+    text = "\n".join(",".join(row) for row in rows).encode()
+    run = imports.import_upload(kind="ledger", upload=SimpleUploadedFile("台账.csv", text), by=None)
+    run = imports.import_start(run=run, apply=False, by=None)
+    imports.import_start(run=run, apply=True, by=None)
+    assert set(Proposal.objects.values_list("title", flat=True)) == {title, "-关于@的提案"}
+
+    xlsx = exports.write_export(ImportKind.LEDGER, "xlsx").read()
+    assert title in [row[2] for row in sheet_rows(io.BytesIO(xlsx))]
+    csv_text = exports.write_export(ImportKind.LEDGER, "csv").read().decode("utf-8-sig")
+    assert "'=1+1" in csv_text
+    assert "'-关于@的提案" in csv_text
+    for name, data in (("导出.xlsx", xlsx), ("导出.csv", csv_text.encode("utf-8"))):
+        run = imports.import_upload(kind="ledger", upload=SimpleUploadedFile(name, data), by=None)
+        run = imports.import_start(run=run, apply=False, by=None)
+        assert (run.unchanged_rows, run.error_rows) == (2, 0), name

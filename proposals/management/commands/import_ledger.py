@@ -2,7 +2,8 @@
 
 The proposal ledger by default; ``--list members`` or ``--list units`` for the roster and
 the units list. The file is checked first (every row's outcome); with errors, or with
-``--dry-run``, nothing is written. ``--map 原表头=column`` says what an unrecognised header
+``--dry-run``, no record is written (the check itself is kept, as an import run the
+office can read on its page). ``--map 原表头=column`` says what an unrecognised header
 holds (``--map 备注=-`` ignores it). Steps are recorded as this import's, with no user.
 """
 
