@@ -26,8 +26,11 @@ run: install
 	$(PY) manage.py generate_demo --year 2020
 	$(PY) manage.py runserver $(HOST)
 
+# The suite runs on as many processes as there are cores (pytest-xdist); TEST_WORKERS=0 runs
+# it in one.
+TEST_WORKERS ?= auto
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # The demo generator's check against the 2020 summary's published totals (slow).
 test-demo: install

@@ -6,6 +6,7 @@ of handling unit A, the user of handling unit B, a member, an auditor.
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.utils import translation
 
@@ -36,6 +37,15 @@ def _default_language():
     """
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: import progress and lockouts are kept there
+    under keys made of primary keys, which the next test's rows reuse."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def _persona(username: str, role: Role, **links):

@@ -5,6 +5,7 @@ list and the rows table read a fixed number of queries."""
 
 import csv
 import io
+import time
 from collections import Counter
 from urllib.parse import quote
 
@@ -391,6 +392,7 @@ def test_the_progress_endpoint_reports_rows_done(clerk):
     }
     ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.CHECKING)
     cache.set(run.progress_key, 1)
+    cache.set(f"{run.progress_key}:at", time.time())  # the worker's last word: just now
     assert clerk.get(url).json() == {"status": "checking", "busy": True, "done": 1, "total": 2}
 
     page = clerk.get(reverse("pages:import", args=[run.pk])).content.decode()
