@@ -457,6 +457,12 @@ class LedgerImporter(Importer):
             )
         if row.is_key and not accepted:
             reader.error("is_key", _("Only an accepted proposal can be a key proposal."))
+
+    def _check_dates(self, row: LedgerRow) -> None:
+        """The dates a new proposal's history is written with follow one another and are
+        past. (A proposal already in the system keeps the dates it was worked on, in
+        whatever order the office recorded them; its row is compared, not replayed.)"""
+        headers = {column.key: column.header for column in COLUMNS}
         dates = [
             ("submitted_on", row.submitted_on),
             ("reviewed_on", row.reviewed_on),
@@ -464,15 +470,17 @@ class LedgerImporter(Importer):
             ("reply_date", row.reply_date),
         ]
         known = [(key, day) for key, day in dates if day]
-        for (before, early), (after, late) in itertools.pairwise(known):
-            if late < early:
-                reader.error(
-                    after,
-                    _("%(late)s is before %(column)s (%(early)s).")
-                    % {"late": late, "column": reader.headers[before], "early": early},
-                )
+        errors = [
+            f"{headers[after]}："
+            + _("%(late)s is before %(column)s (%(early)s).")
+            % {"late": late, "column": headers[before], "early": early}
+            for (before, early), (after, late) in itertools.pairwise(known)
+            if late < early
+        ]
         if known and known[-1][1] > timezone.localdate():
-            reader.error(known[-1][0], _("A date in the future."))
+            errors.append(f"{headers[known[-1][0]]}：" + _("A date in the future."))
+        if errors:
+            raise RowError(*errors)
 
     def key(self, record: LedgerRow) -> tuple:
         if record.case_number:
@@ -507,6 +515,7 @@ class LedgerImporter(Importer):
         proposal = self.find(record)
         mark = Transition.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         if proposal is None:
+            self._check_dates(record)
             proposal = self._create(record)
         else:
             self._compare(record, proposal, FIXED)

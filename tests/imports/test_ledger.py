@@ -6,6 +6,7 @@ import datetime
 import io
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from proposals import services
@@ -238,3 +239,22 @@ def test_a_title_row_above_the_headers_and_the_formal_session_name(directory):
     run = check_and_import(rows)
     assert run.new_rows == 1
     assert run.rows.get().line == 3
+
+
+def test_dates_out_of_order_are_refused_for_a_new_proposal_only(directory):
+    row = short_row(1, "关于甲的提案", "李娜", reply="2020-01-20")  # replied before assigned
+    run = imports.import_upload(kind="ledger", upload=upload([SHORT, row]), by=None)
+    run = imports.import_start(run=run, apply=False, by=None)
+    assert "答复日期：2020-01-20 早于交办日期（2020-02-01）" in run.rows.get().message
+
+    # A proposal the office accepted today but dated its assignment back keeps its dates;
+    # its export imports as unchanged.
+    check_and_import([SHORT, short_row(2, "关于乙的提案", "李娜", reply="2020-04-01")])
+    Proposal.objects.update(reviewed_at=timezone.now())
+    rows = list(
+        load_workbook(io.BytesIO(write_export("ledger", "xlsx").read()), read_only=True)
+        .worksheets[0]
+        .values
+    )
+    again = imports.import_upload(kind="ledger", upload=upload(rows), by=None)
+    assert imports.import_start(run=again, apply=False, by=None).unchanged_rows == 1
