@@ -11,6 +11,7 @@ import datetime
 import random
 
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from activities.choices import ReportStatus, UpwardLevel
@@ -155,6 +156,9 @@ def _proposals(rng: random.Random, year: int, target: int) -> int:
     categories = list(Category.objects.active())
     units = list(HandlingUnit.objects.active())
     when = datetime.date(year, 6, 5)
+    # Every step on the day of assignment, so the history reads in order (an export of it
+    # imports into another system).
+    at = timezone.make_aware(datetime.datetime.combine(when, datetime.time(10)))
     for index in range(max(target - have, 0)):
         proposal = services.proposal_create(
             proposal=Proposal(
@@ -168,13 +172,15 @@ def _proposals(rng: random.Random, year: int, target: int) -> int:
                 source_note="演示数据",
             ),
             by=None,
+            at=at,
         )
-        services.proposal_submit(proposal=proposal, by=None)
-        services.proposal_accept(proposal=proposal, by=None, category=rng.choice(categories))
+        services.proposal_submit(proposal=proposal, by=None, at=at)
+        services.proposal_accept(proposal=proposal, by=None, category=rng.choice(categories), at=at)
         services.proposal_assign(
             proposal=proposal,
             by=None,
             units=[services.UnitAssignment(rng.choice(units), AssignmentRole.LEAD)],
             assigned_on=when,
+            at=at,
         )
     return max(target - have, 0)
