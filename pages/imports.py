@@ -320,9 +320,6 @@ def _start(request, run: ImportRun, *, apply: bool):
     except (WorkflowError, ValidationError) as error:
         messages.error(request, _messages_of(error))
         return redirect("pages:import", pk=run.pk)
-    if run.status in IMPORT_BUSY_STATES:
-        # Without a broker the task has run by now, in this request (settings.py).
-        run.refresh_from_db()
     figures = {
         "new": run.new_rows,
         "updated": run.updated_rows,
