@@ -25,7 +25,7 @@ from activities.models import (
     UpwardReport,
 )
 from activities.selectors import member_scorecards, midyear_reminders, yearly_figures
-from hcppcc.admin_base import AuditHistoryAdmin, ModelAdmin
+from hcppcc.core.admin import AuditHistoryAdmin, ModelAdmin
 from proposals.admin import ReadOnlyInline, WorkflowAdmin
 from proposals.choices import Satisfaction
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.choices import ActivityStatus, ReportStatus
 from activities.models import Activity, OpinionReport
-from hcppcc.filtering import DATE, IdFilter, StableOrderingFilter
+from hcppcc.core.filtering import DATE, IdFilter, StableOrderingFilter
 
 
 def year_filter(date_field: str) -> django_filters.NumberFilter:

@@ -16,8 +16,8 @@ from activities.choices import (
     ReportStatus,
     UpwardLevel,
 )
+from hcppcc.core.files import RandomName, validate_document
 from hcppcc.directory.models import Committee, Member, Named, Organization, TimeStamped
-from hcppcc.files import RandomName, validate_document
 from proposals.models import Proposal
 from proposals.models.lifecycle import actor_field
 

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from activities.choices import ActivityStatus, ReportStatus, UpwardLevel
 from activities.models import Activity, Bulletin, OpinionReport, UpwardReport
+from hcppcc.core.workflow.errors import IllegalTransition, NotAllowed
 from hcppcc.directory.models import User
-from proposals.errors import IllegalTransition, NotAllowed
 
 
 @transaction.atomic

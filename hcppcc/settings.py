@@ -37,7 +37,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
     # Django's admin, on a site that can require a second factor (HCPPCC_ADMIN_OTP).
-    "hcppcc.admin_site.AdminConfig",
+    "hcppcc.core.admin_site.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "proposals",
     "activities",
     "pages",
+    # Seeds, demo and scale generators: management commands only.
+    "seeds",
     "axes",
     "simple_history",
     "django_otp",
@@ -79,7 +81,7 @@ MIDDLEWARE = [
     # The audit history records the signed-in user as the author of each change.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Logins, refusals (403) and scoped 404s go to the security log.
-    "hcppcc.security.SecurityLogMiddleware",
+    "hcppcc.core.security.SecurityLogMiddleware",
     # Last, as django-axes asks: refuses sign-in for a locked username + address.
     "axes.middleware.AxesMiddleware",
 ]
@@ -198,7 +200,7 @@ HCPPCC_ADMIN_OTP = env_bool("HCPPCC_ADMIN_OTP", False)
 # An API token lasts this long; asking again then gives a new one.
 HCPPCC_API_TOKEN_HOURS = env_int("HCPPCC_API_TOKEN_HOURS", 12)
 # An unfiltered list of a table with more rows than this reports PostgreSQL's estimate of
-# its size rather than counting every row for each page (hcppcc/paging.py).
+# its size rather than counting every row for each page (hcppcc/core/paging.py).
 HCPPCC_EXACT_COUNT_BELOW = env_int("HCPPCC_EXACT_COUNT_BELOW", 100_000)
 OTP_TOTP_ISSUER = "hcppcc"
 # The admin's device pages never show a device's secret or its QR code.
@@ -209,10 +211,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("HCPPCC_LOCKOUT_MINUTES", 30))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_VERBOSE = False  # the security log (hcppcc/security.py) records lockouts instead
-# The client's address (hcppcc/security.py): REMOTE_ADDR, or behind the trusted proxy the
+AXES_VERBOSE = False  # the security log (hcppcc/core/security.py) records lockouts instead
+# The client's address (hcppcc/core/security.py): REMOTE_ADDR, or behind the trusted proxy the
 # address it appended last to X-Forwarded-For (earlier entries are the client's own claim).
-AXES_CLIENT_IP_CALLABLE = "hcppcc.security.client_address"
+AXES_CLIENT_IP_CALLABLE = "hcppcc.core.security.client_address"
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "zh-hans")
@@ -240,7 +242,7 @@ if DEBUG:
     # WhiteNoise expects the folder even when it serves from the app folders.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(VAR_DIR / "media")))
-# Uploaded documents: at most this size (hcppcc/files.py checks their type by content).
+# Uploaded documents: at most this size (hcppcc/core/files.py checks their type by content).
 HCPPCC_MAX_UPLOAD_MB = env_int("HCPPCC_MAX_UPLOAD_MB", 20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Spreadsheet imports (proposals/services/imports.py): the largest file and row count taken
@@ -255,7 +257,7 @@ HCPPCC_IMPORT_STALL_MINUTES = env_int("HCPPCC_IMPORT_STALL_MINUTES", 15)
 
 # --- Proposal handling rules ------------------------------------------------------------
 # Deadlines differ from city to city; these are the defaults of the 2020 rules.
-PROPOSAL_RULES = {
+PROPOSAL_DEADLINES = {
     # Days a co-signer has to confirm a joint proposal (待会签).
     "cosign_days": env_int("HCPPCC_COSIGN_DAYS", 7),
     # Calendar months a lead or separate unit has to reply, from assignment.
@@ -293,16 +295,16 @@ DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "hcppcc@localhost")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "hcppcc.api_tokens.ExpiringTokenAuthentication",
+        "hcppcc.core.api.authentication.ExpiringTokenAuthentication",
     ],
-    "DEFAULT_PAGINATION_CLASS": "hcppcc.api_support.Pagination",
-    # ?format=csv|xlsx is an export of the list (hcppcc/exports.py), not a renderer choice.
+    "DEFAULT_PAGINATION_CLASS": "hcppcc.core.api.pagination.Pagination",
+    # ?format=csv|xlsx is an export of the list (hcppcc/core/api/exports.py), not a renderer choice.
     "URL_FORMAT_OVERRIDE": None,
-    "EXCEPTION_HANDLER": "hcppcc.api_support.exception_handler",
+    "EXCEPTION_HANDLER": "hcppcc.core.api.errors.exception_handler",
     # Deny by default, exactly as the pages do.
     "DEFAULT_PERMISSION_CLASSES": ["hcppcc.directory.permissions.HasRole"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "hcppcc.api_schema.Schema",
+    "DEFAULT_SCHEMA_CLASS": "hcppcc.core.api.schema.Schema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "hcppcc API",
@@ -311,7 +313,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "hcppcc.api_schema.document_errors",
+        "hcppcc.core.api.schema.document_errors",
     ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -352,7 +354,7 @@ SESSION_COOKIE_HTTPONLY = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "hcppcc.logs.JsonFormatter"}},
+    "formatters": {"json": {"()": "hcppcc.core.logs.JsonFormatter"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler"},
         # The security log: one JSON object a line, never a password or a token.

@@ -6,11 +6,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from hcppcc import two_factor
+from hcppcc.core import two_factor
 from hcppcc.directory.forms import SignInForm
 from pages import views as pages
 
-handler404 = "hcppcc.api_support.not_found"
+handler404 = "hcppcc.core.api.errors.not_found"
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -36,7 +36,7 @@ urlpatterns = [
     ),
     path("accounts/two-factor/", two_factor.verify, name="two-factor"),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("hcppcc.api")),
+    path("api/v1/", include("hcppcc.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -3,13 +3,13 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from hcppcc import stale
+from hcppcc.core import stale
+from hcppcc.core.records import StaleRecord
+from hcppcc.core.workflow.errors import WorkflowError
 from hcppcc.directory.choices import Role
 from hcppcc.directory.models import Member, Session
-from hcppcc.records import StaleRecord
 from proposals import services
 from proposals.choices import ProposerKind
-from proposals.errors import WorkflowError
 from proposals.models import Proposal
 
 

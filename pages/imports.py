@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from hcppcc import sheets
+from hcppcc.core import sheets
+from hcppcc.core.imports import RowOutcome
+from hcppcc.core.paging import EstimatingPaginator
+from hcppcc.core.workflow.errors import WorkflowError
 from hcppcc.directory.choices import Role
-from hcppcc.paging import EstimatingPaginator
 from pages.views import roles
-from proposals.choices import IMPORT_BUSY_STATES, ImportKind, ImportStatus, RowOutcome
-from proposals.errors import WorkflowError
+from proposals.choices import IMPORT_BUSY_STATES, ImportKind, ImportStatus
 from proposals.imports.exports import FILE_TITLES, write_export, write_template
 from proposals.models import ImportRowResult, ImportRun
 from proposals.services.imports import (

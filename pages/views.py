@@ -21,12 +21,12 @@ from activities import scopes as work
 from activities import workflow as activity_workflow
 from activities.filtersets import ActivityFilterSet, OpinionReportFilterSet
 from activities.selectors import activities_by_kind, member_scorecards, yearly_figures
-from hcppcc import stale
-from hcppcc.audit import versions
+from hcppcc.core import stale
+from hcppcc.core.audit import versions
+from hcppcc.core.paging import EstimatingPaginator
 from hcppcc.directory.choices import Role
 from hcppcc.directory.filtersets import MemberFilterSet, UnitFilterSet
 from hcppcc.directory.models import HandlingUnit, Member, Session
-from hcppcc.paging import EstimatingPaginator
 from pages.forms import ProposalDraftForm
 from proposals import scopes, workflow
 from proposals.choices import ProposalAction, ProposalStatus, Satisfaction

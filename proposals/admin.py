@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from hcppcc import stale
-from hcppcc.admin_base import AuditHistoryAdmin, ModelAdmin
+from hcppcc.core import stale
+from hcppcc.core.admin import AuditHistoryAdmin, ModelAdmin
+from hcppcc.core.workflow.errors import WorkflowError
 from hcppcc.directory.models import Session
 from proposals import services, workflow
 from proposals.choices import EvaluationRating, ProposalStatus
-from proposals.errors import WorkflowError
 from proposals.models import (
     Assignment,
     Award,

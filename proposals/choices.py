@@ -281,10 +281,3 @@ class ImportStatus(models.TextChoices):
 
 # A run being worked on; nothing else may start on it meanwhile.
 IMPORT_BUSY_STATES = (ImportStatus.CHECKING, ImportStatus.IMPORTING)
-
-
-class RowOutcome(models.TextChoices):
-    NEW = "new", _("New")
-    UPDATE = "update", _("Update")
-    UNCHANGED = "unchanged", _("Unchanged")
-    ERROR = "error", _("Error")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from hcppcc.filtering import DATE, YES_NO, IdFilter, StableOrderingFilter
+from hcppcc.core.filtering import DATE, YES_NO, IdFilter, StableOrderingFilter
 from proposals.choices import (
     AssignmentRole,
     AssignmentStatus,

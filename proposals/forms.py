@@ -8,8 +8,8 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.utils.translation import gettext_lazy as _
 
+from hcppcc.core.files import validate_document
 from hcppcc.directory.models import Committee, HandlingUnit, Member, Organization
-from hcppcc.files import validate_document
 from proposals.choices import (
     AssignmentRole,
     ContactWay,

@@ -8,11 +8,11 @@ by themselves (handling started, all replies approved, handled again) belong to 
 
 from django.utils.translation import gettext as _
 
+from hcppcc.core.workflow.errors import NotAllowed
 from hcppcc.directory.choices import Role
 from proposals.choices import AssignmentAction as AA
 from proposals.choices import ProposalAction as PA
 from proposals.choices import ProposerKind
-from proposals.errors import NotAllowed
 
 # Extra steps that are not transitions of the tables in choices.py.
 RESPOND_COSIGN = "respond_cosign"

@@ -23,6 +23,7 @@ from proposals.choices import (
     RequestDecision,
     Satisfaction,
 )
+from proposals.deadlines import deadlines
 from proposals.models import (
     Assignment,
     EvaluationVote,
@@ -34,7 +35,6 @@ from proposals.models import (
     ReturnRequest,
     Transition,
 )
-from proposals.rules import rules
 
 
 @dataclass
@@ -111,7 +111,7 @@ def unit_scorecards(year: int) -> list[UnitScorecard]:
     - satisfaction: the proposer's latest verdict on the result, counted for each
       answering unit of the proposal.
     """
-    window = datetime.timedelta(days=rules().return_window_days)
+    clocks = deadlines()
     zone = timezone.get_current_timezone()
     # Every query below filters by this, not by a list of ids, so that a year of a large
     # committee costs no longer statements. Rows are read as tuples, not records: a
@@ -129,7 +129,9 @@ def unit_scorecards(year: int) -> list[UnitScorecard]:
             card = cards[unit_id] = UnitScorecard(unit=None)  # read below, all at once
         by_id[pk] = (unit_id, assigned_on)
         card.received += 1
-        if acknowledged and acknowledged.astimezone(zone).date() <= assigned_on + window:
+        if acknowledged and acknowledged.astimezone(zone).date() <= clocks.return_window_ends(
+            assigned_on
+        ):
             card.acknowledged_on_time += 1
         if role in ANSWERING_ROLES and status != AssignmentStatus.RETURNED:
             card.answering += 1
@@ -264,7 +266,7 @@ def assignment_clocks(assignment: Assignment, today: datetime.date) -> list[Cloc
     reply, and extension requests waiting for the office."""
     clocks = []
     if assignment.status in (AssignmentStatus.ASSIGNED, AssignmentStatus.ACKNOWLEDGED):
-        window_ends = rules().return_window_ends(assignment.assigned_on)
+        window_ends = deadlines().return_window_ends(assignment.assigned_on)
         if window_ends >= today:
             clocks.append(_clock(_("Return window (退办)"), window_ends, today))
     if assignment.status in (
@@ -279,9 +281,7 @@ def assignment_clocks(assignment: Assignment, today: datetime.date) -> list[Cloc
         clocks.append(_clock(label, assignment.due_on, today))
     for request in assignment.extension_requests.all():
         if request.decision == RequestDecision.PENDING:
-            due = timezone.localdate(request.created_at) + datetime.timedelta(
-                days=rules().extension_decision_days
-            )
+            due = deadlines().extension_decision_due(timezone.localdate(request.created_at))
             clocks.append(_clock(_("Extension request to be decided by"), due, today))
     return clocks
 
@@ -301,7 +301,7 @@ def proposal_clocks(proposal: Proposal, today: datetime.date) -> list[Clock]:
         for clock in assignment_clocks(assignment, today):
             clocks.append(Clock(f"{assignment.unit} · {clock.label}", clock.due, clock.days_left))
     if proposal.status == ProposalStatus.REPLIED and proposal.replied_at:
-        due = proposal.replied_at.date() + datetime.timedelta(days=rules().feedback_days)
+        due = deadlines().feedback_due(proposal.replied_at.date())
         clocks.append(_clock(_("Proposer feedback due"), due, today))
     return clocks
 

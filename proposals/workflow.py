@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from hcppcc.core.workflow.errors import WorkflowError
 from proposals import forms as step_forms
 from proposals import policies, services
 from proposals.choices import (
@@ -32,7 +33,6 @@ from proposals.choices import (
 )
 from proposals.choices import AssignmentAction as AA
 from proposals.choices import ProposalAction as PA
-from proposals.errors import WorkflowError
 from proposals.services.key import NOMINABLE_STATES
 
 

@@ -47,7 +47,7 @@ from django.core.exceptions import (
 from django.db import models, transaction
 from django.utils.module_loading import import_string
 
-from proposals.errors import WorkflowError
+from hcppcc.core.workflow.errors import WorkflowError
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # Demonstration records, loaded only by ``create_demo_users`` (never in production).

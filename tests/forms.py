@@ -1,6 +1,6 @@
 """Posting forms as a browser would: with the version of the record the form was opened on."""
 
-from hcppcc.stale import FIELD, version_of
+from hcppcc.core.stale import FIELD, version_of
 
 
 def opened(record, **data) -> dict:

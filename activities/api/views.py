@@ -15,12 +15,12 @@ from activities.choices import ReportStatus
 from activities.filtersets import ActivityFilterSet, OpinionReportFilterSet
 from activities.models import Activity, Bulletin, OpinionReport
 from activities.selectors import member_scorecards, yearly_figures
-from hcppcc.api_support import ETagMixin
-from hcppcc.api_writes import RecordWriteMixin
+from hcppcc.core.api.etags import ETagMixin
+from hcppcc.core.api.exports import ExportMixin
+from hcppcc.core.api.writes import RecordWriteMixin
+from hcppcc.core.workflow.errors import IllegalTransition
 from hcppcc.directory.models import Member
-from hcppcc.exports import ExportMixin
 from proposals.api.views import WorkflowViewSet
-from proposals.errors import IllegalTransition
 from proposals.selectors import unit_scorecards
 
 

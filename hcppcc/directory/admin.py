@@ -6,7 +6,7 @@ from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from hcppcc.admin_base import AuditHistoryAdmin, ModelAdmin
+from hcppcc.core.admin import AuditHistoryAdmin, ModelAdmin
 from hcppcc.directory import services
 from hcppcc.directory.choices import Role
 from hcppcc.directory.models import (

@@ -26,8 +26,6 @@ class DirectoryConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        import hcppcc.directory.middleware
-        import hcppcc.security  # noqa: F401 - connects the security log's receivers
         from hcppcc.directory.roles import sync_role_permissions
 
         # Permissions only exist after contrib.auth's own post_migrate handler has run for

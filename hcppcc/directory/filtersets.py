@@ -4,8 +4,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hcppcc.core.filtering import IdFilter, StableOrderingFilter
 from hcppcc.directory.models import HandlingUnit, Member
-from hcppcc.filtering import IdFilter, StableOrderingFilter
 
 
 class MemberFilterSet(django_filters.FilterSet):

@@ -8,11 +8,11 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from hcppcc.api_support import ETagMixin, etag_of
-from hcppcc.exports import ExportMixin
+from hcppcc.core.api.etags import ETagMixin, etag_of
+from hcppcc.core.api.exports import ExportMixin
+from hcppcc.core.workflow.errors import IllegalTransition
 from proposals import policies, scopes, services, workflow
 from proposals.choices import ProposalAction
-from proposals.errors import IllegalTransition
 from proposals.filtersets import (
     AssignmentFilterSet,
     LookBackItemFilterSet,

@@ -4,12 +4,18 @@ of notes on what each column may hold."""
 
 import tempfile
 
-from hcppcc import sheets
+from hcppcc.core import sheets
+from hcppcc.directory.imports import MemberImporter, UnitImporter
 from hcppcc.directory.models import HandlingUnit, Member
 from proposals.choices import ImportKind
-from proposals.imports.directory import MemberImporter, UnitImporter
-from proposals.imports.ledger import COLUMNS as LEDGER_COLUMNS
-from proposals.imports.ledger import export_rows as ledger_rows
+from proposals.imports.ledger_rows import COLUMNS as LEDGER_COLUMNS
+from proposals.imports.ledger_rows import (
+    LEDGER_STATES,
+    Directory,
+    describe,
+    for_ledger,
+    ledger_cells,
+)
 from proposals.models import Proposal
 
 FILE_TITLES = {
@@ -27,7 +33,7 @@ COLUMNS = {
 def export_rows(kind: str):
     """Every record of the list, as rows of cells; read from the database in chunks."""
     if kind == ImportKind.LEDGER:
-        return ledger_rows(
+        return ledger_export_rows(
             Proposal.objects.order_by(
                 "session__term", "session__number", "case_number", "registration_number", "pk"
             )
@@ -37,6 +43,13 @@ def export_rows(kind: str):
         return MemberImporter.export_rows(members.iterator(chunk_size=500))
     units = HandlingUnit.objects.order_by("sort_order", "name")
     return UnitImporter.export_rows(units.iterator(chunk_size=500))
+
+
+def ledger_export_rows(proposals):
+    """Ledger rows of ``proposals`` (a queryset), read a chunk at a time."""
+    directory = Directory()
+    for proposal in for_ledger(proposals.filter(status__in=LEDGER_STATES)).iterator(chunk_size=500):
+        yield ledger_cells(describe(proposal, directory))
 
 
 def write_export(kind: str, fmt: str):

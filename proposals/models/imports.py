@@ -9,7 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from proposals.choices import ImportKind, ImportStatus, RowOutcome
+from hcppcc.core.imports import RowOutcome
+from proposals.choices import ImportKind, ImportStatus
 
 
 def import_upload_to(instance, filename: str) -> str:

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hcppcc.core.files import RandomName, validate_document
 from hcppcc.directory.choices import Role
 from hcppcc.directory.models import (
     Committee,
@@ -40,7 +41,6 @@ from hcppcc.directory.models import (
     Session,
     TimeStamped,
 )
-from hcppcc.files import RandomName, validate_document
 from proposals.choices import (
     OPEN_ASSIGNMENT_STATES,
     OPEN_STATES,
@@ -648,7 +648,7 @@ class JointOpinion(TimeStamped):
 
 
 def reply_upload_to(reply: "Reply", filename: str) -> str:
-    # No longer used (files get random names, hcppcc/files.py); old migrations name it.
+    # No longer used (files get random names, hcppcc/core/files.py); old migrations name it.
     return f"replies/{datetime.date.today():%Y}/{filename}"
 
 

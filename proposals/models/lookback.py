@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hcppcc.core.files import RandomName, validate_document
 from hcppcc.directory.models import Committee, Session, TimeStamped
-from hcppcc.files import RandomName, validate_document
 from proposals.choices import LookBackDecision, LookBackOutcome, Satisfaction
 from proposals.models.lifecycle import Assignment, Reply, ResultClass, actor_field
 
@@ -53,7 +53,7 @@ class LookBackCampaign(TimeStamped):
 
 
 def evidence_upload_to(item: "LookBackItem", filename: str) -> str:
-    # No longer used (files get random names, hcppcc/files.py); old migrations name it.
+    # No longer used (files get random names, hcppcc/core/files.py); old migrations name it.
     return f"lookback/{item.campaign.year}/{filename}"
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hcppcc.core.workflow.errors import IllegalTransition
 from hcppcc.directory.models import Committee, Member, Organization, User
 from proposals import policies
 from proposals.choices import (
@@ -17,7 +18,6 @@ from proposals.choices import (
     RequestDecision,
     SupervisionStatus,
 )
-from proposals.errors import IllegalTransition
 from proposals.models import KeyNomination, Proposal, Supervision, SupervisionEvent
 from proposals.services.lifecycle import _lock_proposal, _now, log_event
 

@@ -20,8 +20,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hcppcc.core.records import check_unchanged
+from hcppcc.core.workflow.errors import IllegalTransition, WorkflowError
 from hcppcc.directory.models import HandlingUnit, Member, Session, User
-from hcppcc.records import check_unchanged
 from proposals import policies
 from proposals.choices import (
     ADD_UNIT_STATES,
@@ -45,7 +46,7 @@ from proposals.choices import (
 from proposals.choices import AssignmentAction as AA
 from proposals.choices import AssignmentStatus as AS
 from proposals.choices import ProposalAction as PA
-from proposals.errors import IllegalTransition, WorkflowError
+from proposals.deadlines import deadlines
 from proposals.models import (
     Assignment,
     Category,
@@ -61,7 +62,6 @@ from proposals.models import (
     ReturnRequest,
     Transition,
 )
-from proposals.rules import rules
 
 # --- the machinery every step shares ------------------------------------------------------
 
@@ -381,7 +381,7 @@ def proposal_submit(
     now = _now(at)
     pending = proposal.cosigners.filter(status=CoSignerStatus.INVITED)
     if proposal.proposer_kind == ProposerKind.JOINT and pending.exists():
-        deadline = rules().cosign_deadline(timezone.localdate(now))
+        deadline = deadlines().cosign_deadline(timezone.localdate(now))
         pending.filter(deadline__isnull=True).update(deadline=deadline, updated_at=now)
         return _move_proposal(proposal, PA.SUBMIT, ProposalStatus.AWAITING_COSIGNERS, by=by, at=at)
     return _enter_submitted(proposal, PA.SUBMIT, by=by, at=now)
@@ -650,8 +650,8 @@ class UnitAssignment:
 
 def _default_due(role: str, assigned_on: datetime.date) -> datetime.date:
     if role == AssignmentRole.JOINT:
-        return rules().joint_opinion_due(assigned_on)
-    return rules().reply_due(assigned_on)
+        return deadlines().joint_opinion_due(assigned_on)
+    return deadlines().reply_due(assigned_on)
 
 
 def _check_roles(roles: Sequence[str]) -> None:
@@ -805,7 +805,7 @@ def assignment_request_return(
     _check_proposal_handling(assignment)
     if not reason.strip():
         raise _validation("reason", _("Give the reason for returning the proposal."))
-    window_ends = rules().return_window_ends(assignment.assigned_on)
+    window_ends = deadlines().return_window_ends(assignment.assigned_on)
     if timezone.localdate(_now(at)) > window_ends:
         raise IllegalTransition(
             _("The return window closed on %(date)s.") % {"date": window_ends.isoformat()}
@@ -1125,7 +1125,7 @@ def proposal_give_feedback(
     feedback.full_clean()
     feedback.save()
     now = _now(at)
-    if feedback.is_unsatisfied and proposal.handling_round <= rules().max_rehandling_rounds:
+    if feedback.is_unsatisfied and proposal.handling_round <= deadlines().max_rehandling_rounds:
         _reopen(proposal, by=by, at=now, note=comment)
     else:
         proposal.closed_at = now
@@ -1153,7 +1153,7 @@ def _reopen(proposal: Proposal, *, by: User | None, at: datetime.datetime, note:
         note=note,
         fields=["handling_round"],
     )
-    due_on = rules().rehandling_due(timezone.localdate(at))
+    due_on = deadlines().rehandling_due(timezone.localdate(at))
     replied = proposal.assignments.select_for_update().filter(
         role__in=ANSWERING_ROLES, status=AS.REPLIED
     )

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from hcppcc.core.workflow.errors import IllegalTransition
 from hcppcc.directory.models import User
 from proposals import policies
 from proposals.choices import (
@@ -19,7 +20,7 @@ from proposals.choices import (
     ProposalStatus,
 )
 from proposals.choices import AssignmentAction as AA
-from proposals.errors import IllegalTransition
+from proposals.deadlines import deadlines
 from proposals.models import (
     Assignment,
     LookBackCampaign,
@@ -28,7 +29,6 @@ from proposals.models import (
     ResultClass,
     Transition,
 )
-from proposals.rules import rules
 from proposals.selectors import latest_approved_replies, reclassified_codes
 from proposals.services.lifecycle import (
     _lock_assignment,
@@ -213,7 +213,7 @@ def _reopen_for_look_back(proposal, item, *, by, at, due_on, note) -> None:
         assignment__proposal=proposal,
         decision=LookBackDecision.REOPENED,
     ).exists()
-    due_on = due_on or rules().rehandling_due(timezone.localdate(at))
+    due_on = due_on or deadlines().rehandling_due(timezone.localdate(at))
     if proposal.status == ProposalStatus.HANDLING and reopened_by_this_campaign:
         pass  # the proposal is already in the new round
     elif proposal.status in (ProposalStatus.REPLIED, ProposalStatus.CLOSED):

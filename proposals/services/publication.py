@@ -3,10 +3,10 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hcppcc.core.workflow.errors import IllegalTransition
 from hcppcc.directory.models import User
 from proposals import policies
 from proposals.choices import ACCEPTED_STATES, ReplyStatus
-from proposals.errors import IllegalTransition
 from proposals.models import Proposal, Reply
 from proposals.services.lifecycle import _lock_proposal, log_event
 

@@ -7,8 +7,8 @@ CI runs it).
 import pytest
 from django.core.management import call_command
 
-from activities.demo import PUBLISHED_2020
 from activities.selectors import yearly_figures
+from seeds.demo import PUBLISHED_2020
 from seeds.loader import load_seeds
 
 pytestmark = [pytest.mark.demo, pytest.mark.django_db]

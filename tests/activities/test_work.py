@@ -7,7 +7,7 @@ import pytest
 from activities import services
 from activities.choices import Attendance, ReportStatus
 from activities.models import Activity, ActivityKind, Bulletin, OpinionReport, Participation
-from proposals.errors import IllegalTransition
+from hcppcc.core.workflow.errors import IllegalTransition
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def test_a_report_not_adopted_is_not_sent_upward(committee_staff):
 
 
 def test_only_those_who_record_this_work_take_its_steps(auditor, office):
-    from proposals.errors import NotAllowed
+    from hcppcc.core.workflow.errors import NotAllowed
 
     report = OpinionReport.objects.create(title="x", received_on=DAY)
     for user in (auditor, office):

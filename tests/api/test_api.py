@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from hcppcc.api import router
+from hcppcc.api_urls import router
 from proposals.choices import ProposalStatus
 from tests.proposals.conftest import refreshed
 

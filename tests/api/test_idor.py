@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from hcppcc.api import router
+from hcppcc.api_urls import router
 from hcppcc.directory.choices import Role
 from hcppcc.directory.services import user_set_roles
 from pages.views import STEP_RECORDS

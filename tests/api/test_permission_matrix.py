@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.urls import URLPattern
 from rest_framework.test import APIClient
 
-from hcppcc.api import router
+from hcppcc.api_urls import router
 from proposals.choices import AssignmentRole, ProposalStatus
 
 pytestmark = pytest.mark.django_db

@@ -187,7 +187,7 @@ def test_messages_are_chinese_by_default_and_english_on_request(walk, office):
 def test_an_edit_based_on_an_older_read_is_refused_under_the_lock(office):
     """Two edits of one read: the second is refused even if both passed the If-Match check
     before either took the row lock."""
-    from hcppcc.records import StaleRecord, record_save
+    from hcppcc.core.records import StaleRecord, record_save
 
     unit = HandlingUnitFactory(name="市水务局")
     read = unit.updated_at

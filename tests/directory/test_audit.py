@@ -3,10 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from hcppcc.audit import versions
+from hcppcc.core.audit import versions
+from hcppcc.core.records import record_save
 from hcppcc.directory.models import HandlingUnit
 from hcppcc.directory.services import records_set_active
-from hcppcc.records import record_save
 from proposals.choices import ProposalStatus
 from tests.factories import HandlingUnitFactory
 from tests.forms import opened

@@ -129,7 +129,7 @@ def test_the_client_tools_connect_with_the_apps_tls_options(monkeypatch):
     monkeypatch.delenv("PGSSLCERT", raising=False)
     from django.db import connection
 
-    from hcppcc.backups import _pg_environment
+    from hcppcc.core.backups import _pg_environment
 
     options = {"sslmode": "verify-full", "sslrootcert": "/etc/ssl/db-ca.pem"}
     monkeypatch.setitem(connection.settings_dict, "OPTIONS", options)

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from hcppcc.logs import JsonFormatter
+from hcppcc.core.logs import JsonFormatter
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct-horse-battery-staple"

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from hcppcc.two_factor import PENDING_KEY, new_secret
+from hcppcc.core.two_factor import PENDING_KEY, new_secret
 
 ADMIN = "/admin/"
 required = override_settings(HCPPCC_ADMIN_OTP=True)

@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from hcppcc import sheets
-from proposals.choices import ImportStatus, ProposalStatus, RowOutcome
+from hcppcc.core import sheets
+from hcppcc.core.imports import RowOutcome
+from proposals.choices import ImportStatus, ProposalStatus
 from proposals.models import ImportRowResult, ImportRun, Proposal, Transition
 from proposals.services import imports
 from tests.imports.conftest import upload

@@ -9,9 +9,10 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from hcppcc.core.imports import RowOutcome
+from hcppcc.core.workflow.errors import IllegalTransition
 from proposals import services
-from proposals.choices import ImportStatus, ProposalStatus, ReplyStatus, RowOutcome
-from proposals.errors import IllegalTransition
+from proposals.choices import ImportStatus, ProposalStatus, ReplyStatus
 from proposals.imports.exports import write_export
 from proposals.models import Proposal, ResultClass, Transition
 from proposals.services import imports

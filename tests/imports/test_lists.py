@@ -8,10 +8,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
+from hcppcc.core.imports import RowOutcome
 from hcppcc.directory.models import HandlingUnit, Member
-from proposals.choices import ImportKind, ImportStatus, RowOutcome
+from proposals.choices import ImportKind, ImportStatus
 from proposals.imports import exports
-from proposals.imports.ledger import export_rows, for_ledger
+from proposals.imports.exports import ledger_export_rows
+from proposals.imports.ledger_rows import for_ledger
 from proposals.models import ImportRun, Proposal
 from proposals.services import imports
 from tests.imports.conftest import upload, workbook_bytes
@@ -126,7 +128,7 @@ def test_the_ledger_export_reads_a_fixed_number_of_queries(directory, django_ass
     # units, categories, reasons, result classes), five for the proposals and their
     # co-signers, assignments, replies and feedback.
     with django_assert_num_queries(14):
-        assert len(list(export_rows(Proposal.objects.all()))) == 6
+        assert len(list(ledger_export_rows(Proposal.objects.all()))) == 6
     with django_assert_num_queries(5):
         assert len(list(for_ledger(Proposal.objects.filter(case_number__lte=2)))) == 2
 

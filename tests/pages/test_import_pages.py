@@ -18,9 +18,10 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from hcppcc import sheets
+from hcppcc.core import sheets
+from hcppcc.core.imports import RowOutcome
 from hcppcc.directory.models import HandlingUnit
-from proposals.choices import ImportKind, ImportStatus, RowOutcome
+from proposals.choices import ImportKind, ImportStatus
 from proposals.models import ImportRowResult, ImportRun
 from proposals.services.imports import IMPORTERS, import_upload
 from tests.factories import HandlingUnitFactory, UserFactory

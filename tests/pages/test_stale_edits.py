@@ -6,10 +6,10 @@ import datetime
 from django.urls import reverse
 
 from activities.models import OpinionReport
+from hcppcc.core.records import record_save
+from hcppcc.core.stale import FIELD
 from hcppcc.directory.choices import Role
 from hcppcc.directory.services import user_set_roles
-from hcppcc.records import record_save
-from hcppcc.stale import FIELD
 from proposals import services
 from proposals.choices import ProposalStatus as S
 from tests.factories import MemberFactory, UserFactory

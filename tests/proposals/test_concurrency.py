@@ -15,9 +15,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from hcppcc.core.workflow.errors import WorkflowError
 from proposals import services
 from proposals.choices import AssignmentStatus, ProposalStatus, ReplyStatus, Satisfaction
-from proposals.errors import WorkflowError
 from proposals.models import Assignment, Feedback, Proposal, Reply, Transition
 from tests.proposals.conftest import refreshed
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from hcppcc.core.workflow.errors import IllegalTransition, NotAllowed
 from proposals import services
 from proposals.choices import (
     AssignmentRole,
@@ -14,8 +15,7 @@ from proposals.choices import (
     ReplyStatus,
     Satisfaction,
 )
-from proposals.errors import IllegalTransition, NotAllowed
-from proposals.rules import add_months
+from proposals.deadlines import add_months
 from tests.proposals.conftest import refreshed
 
 pytestmark = pytest.mark.django_db

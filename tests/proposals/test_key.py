@@ -6,10 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from hcppcc.core.workflow.errors import IllegalTransition, NotAllowed
 from hcppcc.directory.choices import MemberPosition
 from proposals import services
 from proposals.choices import NominatedBy, ProposalStatus, SupervisionStatus
-from proposals.errors import IllegalTransition, NotAllowed
 from tests.factories import MemberFactory
 from tests.forms import opened
 from tests.proposals.conftest import refreshed

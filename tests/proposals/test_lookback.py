@@ -5,11 +5,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from hcppcc.core.workflow.errors import IllegalTransition
 from proposals import services
 from proposals.choices import AssignmentStatus, LookBackDecision, ProposalStatus
-from proposals.errors import IllegalTransition
+from proposals.deadlines import add_months
 from proposals.models import LookBackCampaign, LookBackItem
-from proposals.rules import add_months
 from tests.factories import SessionFactory
 from tests.proposals.conftest import refreshed
 

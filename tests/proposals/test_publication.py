@@ -2,9 +2,9 @@
 
 import pytest
 
+from hcppcc.core.workflow.errors import IllegalTransition
 from proposals import services
 from proposals.choices import ProposalStatus
-from proposals.errors import IllegalTransition
 from proposals.models import Proposal
 from proposals.selectors import public_record
 from tests.proposals.conftest import refreshed

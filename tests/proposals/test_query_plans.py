@@ -6,9 +6,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import Max
 
-from proposals import scale
 from proposals.filtersets import ProposalFilterSet
 from proposals.models import Assignment, Category, Proposal
+from seeds import scale
 
 pytestmark = pytest.mark.postgres
 

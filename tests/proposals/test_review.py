@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection
 
+from hcppcc.core.workflow.errors import IllegalTransition
 from proposals import services
 from proposals.choices import ProposalStatus
-from proposals.errors import IllegalTransition
 from proposals.models import Proposal, Transition
 from tests.factories import SessionFactory
 from tests.proposals.conftest import refreshed

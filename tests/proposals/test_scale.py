@@ -6,9 +6,9 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
 
-from proposals import scale
 from proposals.choices import AssignmentRole, AssignmentStatus, ProposalStatus
 from proposals.models import Assignment, Proposal, Reply
+from seeds import scale
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from hcppcc.core.workflow.errors import IllegalTransition, NotAllowed
 from proposals import services
 from proposals.choices import CoSignerStatus, ProposalStatus, ProposerKind
-from proposals.errors import IllegalTransition, NotAllowed
 from proposals.models import Proposal
 from tests.factories import MemberFactory, OrganizationFactory
 from tests.proposals.conftest import draft_proposal, refreshed

@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from hcppcc.core.workflow.errors import IllegalTransition
 from proposals import services
 from proposals.choices import (
     ADD_UNIT_STATES,
@@ -25,7 +26,6 @@ from proposals.choices import (
 )
 from proposals.choices import AssignmentAction as AA
 from proposals.choices import ProposalAction as PA
-from proposals.errors import IllegalTransition
 from proposals.models import (
     Assignment,
     CoSigner,

@@ -38,6 +38,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from hcppcc.core.workflow.errors import NotAllowed, WorkflowError
 from hcppcc.directory.choices import Role
 from hcppcc.directory.services import user_set_roles
 from proposals import policies, services
@@ -61,7 +62,6 @@ from proposals.choices import (
 )
 from proposals.choices import AssignmentAction as AA
 from proposals.choices import ProposalAction as PA
-from proposals.errors import NotAllowed, WorkflowError
 from proposals.models import (
     Assignment,
     CoSigner,

@@ -1,10 +1,11 @@
 """The directory API: who is who. Every role the API serves reads it; the office keeps it
-(committee staff keep the members), through ``hcppcc.records.record_save``."""
+(committee staff keep the members), through ``hcppcc.core.records.record_save``."""
 
 from rest_framework import serializers, viewsets
 
-from hcppcc.api_support import ETagMixin
-from hcppcc.api_writes import RecordWriteMixin
+from hcppcc.core.api.etags import ETagMixin
+from hcppcc.core.api.exports import ExportMixin
+from hcppcc.core.api.writes import RecordWriteMixin
 from hcppcc.directory.filtersets import MemberFilterSet, UnitFilterSet
 from hcppcc.directory.models import (
     Committee,
@@ -14,7 +15,6 @@ from hcppcc.directory.models import (
     Sector,
     Session,
 )
-from hcppcc.exports import ExportMixin
 
 
 class SessionSerializer(serializers.ModelSerializer):

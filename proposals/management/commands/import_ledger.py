@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
-from proposals.choices import ImportKind, ImportStatus, RowOutcome
+from hcppcc.core.imports import RowOutcome
+from proposals.choices import ImportKind, ImportStatus
 from proposals.services import imports
 
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hcppcc.backups import BackupError, restore
+from hcppcc.core.backups import BackupError, restore
 
 
 class Command(BaseCommand):

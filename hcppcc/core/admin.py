@@ -1,11 +1,11 @@
 """The project's ModelAdmin bases: every change form refuses to save over a save made
-after it was opened (``hcppcc.stale``); audited records add their read-only history."""
+after it was opened (``hcppcc.core.stale``); audited records add their read-only history."""
 
 from django.contrib import admin
 from django.http import HttpResponseNotAllowed
 from simple_history.admin import SimpleHistoryAdmin
 
-from hcppcc.stale import StaleEditAdminMixin
+from hcppcc.core.stale import StaleEditAdminMixin
 
 
 class ModelAdmin(StaleEditAdminMixin, admin.ModelAdmin):

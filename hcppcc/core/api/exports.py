@@ -12,7 +12,7 @@ import tempfile
 from django.http import FileResponse, StreamingHttpResponse
 from openpyxl import Workbook
 
-from hcppcc import sheets
+from hcppcc.core import sheets
 
 EXPORT_FORMATS = ("csv", "xlsx")
 # Rows read from the database at a time; prefetches run per chunk.

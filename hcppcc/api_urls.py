@@ -1,32 +1,13 @@
-"""The REST API, v1: one router for every app's ViewSets (see hcppcc/api_support.py for
-pagination and the error contract)."""
+"""The REST API's URLs, v1: one router for every app's ViewSets, the token and the figures.
+How the API pages, versions and answers errors is in ``hcppcc.core.api``."""
 
 from django.urls import include, path
-from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from activities.api import views as activities
-from hcppcc.api_tokens import api_token_issue, expires_at
+from hcppcc.core.api.tokens import TokenView
 from hcppcc.directory.api import views as directory
 from proposals.api import views as proposals
-
-
-class TokenView(ObtainAuthToken):
-    """``POST username, password`` → a token and when it expires. The sign-in lockout
-    applies here as on the sign-in page: the credentials are checked against Django's own
-    request, which is where django-axes marks a locked-out caller (its middleware then
-    answers 429)."""
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "request": self.request._request}
-
-    def post(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        token = api_token_issue(user=serializer.validated_data["user"])
-        return Response({"token": token.key, "expires": expires_at(token)})
-
 
 router = DefaultRouter()
 router.register("sessions", directory.SessionViewSet, basename="session")

@@ -1,5 +1,5 @@
 """The admin site: closed to sessions without a verified second factor when
-``HCPPCC_ADMIN_OTP`` is on (``hcppcc.two_factor``). Kept free of model imports: the app
+``HCPPCC_ADMIN_OTP`` is on (``hcppcc.core.two_factor``). Kept free of model imports: the app
 registry loads it."""
 
 from urllib.parse import urlencode
@@ -39,4 +39,4 @@ class AdminSite(admin.AdminSite):
 
 
 class AdminConfig(DjangoAdminConfig):
-    default_site = "hcppcc.admin_site.AdminSite"
+    default_site = "hcppcc.core.admin_site.AdminSite"

@@ -11,17 +11,28 @@ A check is therefore the import itself, undone: what it predicts is what the imp
 
 import csv
 import tempfile
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from hcppcc import sheets
-from proposals.choices import RowOutcome
-from proposals.errors import WorkflowError
+from hcppcc.core import sheets
+from hcppcc.core.workflow.errors import WorkflowError
+
+
+class RowOutcome(models.TextChoices):
+    """What importing a row did (or, in a check, would do)."""
+
+    NEW = "new", gettext_lazy("New")
+    UPDATE = "update", gettext_lazy("Update")
+    UNCHANGED = "unchanged", gettext_lazy("Unchanged")
+    ERROR = "error", gettext_lazy("Error")
 
 
 class RowError(Exception):
@@ -226,3 +237,63 @@ class Spool:
 
     def close(self) -> None:
         self._file.close()
+
+
+# --- reading cells into records -------------------------------------------------------
+
+
+def choice_label(choices: type[models.TextChoices], value: str) -> str:
+    """A stored choice as the office's sheets write it: its Chinese label."""
+    if not value:
+        return ""
+    with translation.override("zh-hans"):
+        return str(choices(value).label)
+
+
+def choice_parser(choices: type[models.TextChoices], what: str):
+    """Read a choice written as its Chinese or English label or its stored value."""
+    known = {}
+    for value, label in choices.choices:
+        known[sheets.normalize_header(value)] = value
+        known[sheets.normalize_header(label)] = value
+        known[sheets.normalize_header(choice_label(choices, value))] = value
+
+    def parse(raw) -> str:
+        written = sheets.text(raw)
+        if not written:
+            return ""
+        value = known.get(sheets.normalize_header(written))
+        if value is None:
+            raise sheets.unknown_name(
+                what, written, [choice_label(choices, v) for v in choices.values]
+            )
+        return value
+
+    return parse
+
+
+def names_index(model) -> dict[str, object]:
+    """Active and inactive records of a named model by name, and by short name where one
+    short name belongs to one record only."""
+    by_name = {}
+    shorts = defaultdict(list)
+    for record in model.objects.all():
+        by_name[record.name] = record
+        if getattr(record, "short_name", ""):
+            shorts[record.short_name].append(record)
+    for short, records in shorts.items():
+        if len(records) == 1:
+            by_name.setdefault(short, records[0])
+    return by_name
+
+
+def named_parser(index: dict[str, object], what: str):
+    def parse(raw):
+        written = sheets.text(raw)
+        if not written:
+            return None
+        if written not in index:
+            raise sheets.unknown_name(what, written, index)
+        return index[written]
+
+    return parse

@@ -1,11 +1,11 @@
-"""Create and edit plain records through the API (see hcppcc/records.py)."""
+"""Create and edit plain records through the API (see hcppcc/core/records.py)."""
 
 from rest_framework import mixins
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from hcppcc.api_support import etag_of
-from hcppcc.records import may_write, record_save
+from hcppcc.core.api.etags import etag_of
+from hcppcc.core.records import may_write, record_save
 
 
 class RecordWriteMixin(mixins.CreateModelMixin, mixins.UpdateModelMixin):

@@ -4,77 +4,24 @@ A unit is matched by its name, a member by name and sector. An empty cell leaves
 the directory holds; a filled one that differs updates it.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import TextChoices
-from django.utils import translation
 from django.utils.translation import gettext as _
 
-from hcppcc import sheets
+from hcppcc.core import sheets
+from hcppcc.core.imports import (
+    CellReader,
+    Importer,
+    RowError,
+    RowOutcome,
+    choice_label,
+    choice_parser,
+    named_parser,
+    names_index,
+)
+from hcppcc.core.records import record_save
 from hcppcc.directory.choices import HandlingUnitKind, MemberPosition
 from hcppcc.directory.models import Committee, HandlingUnit, Member, Organization, Sector
-from hcppcc.records import record_save
-from proposals.choices import RowOutcome
-from proposals.imports.base import CellReader, Importer, RowError
-
-
-def choice_label(choices: type[TextChoices], value: str) -> str:
-    """A stored choice as the office's sheets write it: its Chinese label."""
-    if not value:
-        return ""
-    with translation.override("zh-hans"):
-        return str(choices(value).label)
-
-
-def choice_parser(choices: type[TextChoices], what: str):
-    """Read a choice written as its Chinese or English label or its stored value."""
-    known = {}
-    for value, label in choices.choices:
-        known[sheets.normalize_header(value)] = value
-        known[sheets.normalize_header(label)] = value
-        known[sheets.normalize_header(choice_label(choices, value))] = value
-
-    def parse(raw) -> str:
-        written = sheets.text(raw)
-        if not written:
-            return ""
-        value = known.get(sheets.normalize_header(written))
-        if value is None:
-            raise sheets.unknown_name(
-                what, written, [choice_label(choices, v) for v in choices.values]
-            )
-        return value
-
-    return parse
-
-
-def names_index(model) -> dict[str, object]:
-    """Active and inactive records of a named model by name, and by short name where one
-    short name belongs to one record only."""
-    by_name = {}
-    shorts = defaultdict(list)
-    for record in model.objects.all():
-        by_name[record.name] = record
-        if getattr(record, "short_name", ""):
-            shorts[record.short_name].append(record)
-    for short, records in shorts.items():
-        if len(records) == 1:
-            by_name.setdefault(short, records[0])
-    return by_name
-
-
-def named_parser(index: dict[str, object], what: str):
-    def parse(raw):
-        written = sheets.text(raw)
-        if not written:
-            return None
-        if written not in index:
-            raise sheets.unknown_name(what, written, index)
-        return index[written]
-
-    return parse
-
 
 # --- handling units ------------------------------------------------------------------------
 

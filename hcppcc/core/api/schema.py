@@ -1,4 +1,5 @@
-"""The OpenAPI schema class (imported lazily by DRF, apart from api_support)."""
+"""The OpenAPI schema class and its postprocessing (DRF and drf-spectacular import them
+by name from settings)."""
 
 from drf_spectacular.openapi import AutoSchema
 
@@ -18,7 +19,7 @@ ERROR = {
     "description": "A message ('detail'), or the fields' errors by field name.",
     "additionalProperties": True,
 }
-# What any operation may answer besides success (the error contract in api_support.py).
+# What any operation may answer besides success (the error contract in errors.py).
 ERROR_RESPONSES = {
     "400": "Bad input: the fields' errors.",
     "401": "Not signed in.",

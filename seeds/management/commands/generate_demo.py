@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from activities.demo import PUBLISHED_2020, generate
+from seeds.demo import PUBLISHED_2020, generate
 
 
 class Command(BaseCommand):

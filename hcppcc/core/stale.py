@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from hcppcc.audit import versions
+from hcppcc.core.audit import versions
 
 FIELD = "opened_version"
 

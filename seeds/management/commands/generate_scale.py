@@ -1,10 +1,10 @@
 """``manage.py generate_scale --proposals N [--seed S]``: a synthetic archive for measuring
-(proposals/scale.py). Meant for a scratch database: it refuses to run with DEBUG off."""
+(seeds/scale.py). Meant for a scratch database: it refuses to run with DEBUG off."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from proposals import scale
+from seeds import scale
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Support for the REST API that DRF's settings import: pagination and errors.
+"""How the API answers when something is wrong (DRF's EXCEPTION_HANDLER and the 404 view).
 
 Errors: 400 with field errors for bad input; 404 for records outside the caller's scope
 (their querysets never contain them); 409 with the clerk's message for a workflow step the
@@ -12,20 +12,11 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
 from rest_framework import status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from hcppcc.paging import EstimatingPaginator
-from hcppcc.records import StaleRecord
-from proposals.errors import NotAllowed, WorkflowError
-
-
-class Pagination(PageNumberPagination):
-    django_paginator_class = EstimatingPaginator  # no count(*) of a whole archive
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 500
+from hcppcc.core.records import StaleRecord
+from hcppcc.core.workflow.errors import NotAllowed, WorkflowError
 
 
 def exception_handler(error, context):
@@ -51,33 +42,6 @@ def exception_handler(error, context):
         detail = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(error, context)
-
-
-def etag_of(record) -> str:
-    """A record's version as an entity tag: it changes whenever the record is saved."""
-    stamp = getattr(record, "updated_at", None)
-    version = stamp.isoformat() if stamp else ""
-    return f'"{record._meta.label_lower}-{record.pk}-{version}"'
-
-
-class ETagMixin:
-    """Detail responses carry an ETag; a PUT or PATCH sent with a stale If-Match gets 412
-    and changes nothing (someone else saved the record since it was read)."""
-
-    def retrieve(self, request, *args, **kwargs):
-        record = self.get_object()
-        response = Response(self.get_serializer(record).data)
-        response["ETag"] = etag_of(record)
-        return response
-
-    def check_if_match(self, request, record) -> Response | None:
-        expected = request.headers.get("If-Match")
-        if expected and expected != "*" and expected != etag_of(record):
-            return Response(
-                {"detail": _("The record changed since you read it; read it again.")},
-                status=status.HTTP_412_PRECONDITION_FAILED,
-            )
-        return None
 
 
 def not_found(request, exception=None):

@@ -1,4 +1,7 @@
-"""The city's handling rules (deadlines and limits), read from settings.PROPOSAL_RULES."""
+"""The city's deadlines: how long each party has for each step, from settings.PROPOSAL_DEADLINES.
+
+Every due date the services set and every clock the pages show is computed here, so that a
+city whose rules differ changes settings, not code."""
 
 import calendar
 import datetime
@@ -17,7 +20,7 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 
 @dataclass(frozen=True)
-class Rules:
+class Deadlines:
     cosign_days: int
     reply_months: int
     joint_opinion_months: int
@@ -42,6 +45,12 @@ class Rules:
     def cosign_deadline(self, submitted_on: datetime.date) -> datetime.date:
         return submitted_on + datetime.timedelta(days=self.cosign_days)
 
+    def extension_decision_due(self, requested_on: datetime.date) -> datetime.date:
+        return requested_on + datetime.timedelta(days=self.extension_decision_days)
 
-def rules() -> Rules:
-    return Rules(**settings.PROPOSAL_RULES)
+    def feedback_due(self, replied_on: datetime.date) -> datetime.date:
+        return replied_on + datetime.timedelta(days=self.feedback_days)
+
+
+def deadlines() -> Deadlines:
+    return Deadlines(**settings.PROPOSAL_DEADLINES)
