@@ -11,7 +11,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from activities import workflow
+from activities import scopes, services, workflow
 from activities.models import (
     Activity,
     ActivityKind,
@@ -25,8 +25,8 @@ from activities.models import (
     UpwardReport,
 )
 from activities.selectors import member_scorecards, midyear_reminders, yearly_figures
-from hcppcc.core.admin import AuditHistoryAdmin, ModelAdmin
-from proposals.admin import ReadOnlyInline, WorkflowAdmin
+from hcppcc.core.admin import AuditHistoryAdmin, ModelAdmin, SavedThroughServiceAdmin
+from hcppcc.core.workflow.admin import ReadOnlyInline, ScopedAdmin, ScopedInline, WorkflowAdmin
 from proposals.choices import Satisfaction
 
 
@@ -44,7 +44,8 @@ class PartnerBodyAdmin(ModelAdmin):
     fields = ("name", "sort_order", "is_active")
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(ScopedInline):
+    scope = scopes.PARTICIPATIONS
     model = Participation
     extra = 3
     fields = ("member", "attendance")
@@ -62,8 +63,9 @@ def _year(request) -> int:
 
 
 @admin.register(Activity)
-class ActivityAdmin(AuditHistoryAdmin, WorkflowAdmin):
-    steps = workflow.ACTIVITY_STEPS
+class ActivityAdmin(SavedThroughServiceAdmin, AuditHistoryAdmin, WorkflowAdmin):
+    workflow = workflow.ACTIVITY
+    scope = scopes.ACTIVITIES
     list_display = ("starts_on", "title", "kind", "status", "committee_list", "is_demo")
     list_filter = ("kind", "status", "committees", "partners", "is_demo")
     date_hierarchy = "starts_on"
@@ -95,7 +97,10 @@ class ActivityAdmin(AuditHistoryAdmin, WorkflowAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Once recorded, a planned activity becomes done through its step.
-        return ("status",) if obj is not None else ()
+        return services.ACTIVITY_FIXED_FIELDS if obj is not None else ()
+
+    def save_through(self, record, by, changes, related):
+        services.activity_save(activity=record, by=by, changes=changes, related=related)
 
     @admin.display(description=_("organising committees"))
     def committee_list(self, obj: Activity) -> str:
@@ -190,13 +195,15 @@ def _scorecards_csv(year: int, rows) -> HttpResponse:
 
 
 class ReportInline(ReadOnlyInline):
+    scope = scopes.OPINION_REPORTS
     model = OpinionReport
     fields = ("title", "received_on", "status")
     readonly_fields = fields
 
 
 @admin.register(Bulletin)
-class BulletinAdmin(ModelAdmin):
+class BulletinAdmin(SavedThroughServiceAdmin, ScopedAdmin):
+    scope = scopes.BULLETINS
     list_display = ("__str__", "year", "number", "issued_on", "is_demo")
     list_filter = ("year", "series", "is_demo")
     search_fields = ("series",)
@@ -205,6 +212,9 @@ class BulletinAdmin(ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def save_through(self, record, by, changes, related):
+        services.bulletin_save(bulletin=record, by=by, changes=changes)
 
 
 class UpwardInline(ReadOnlyInline):
@@ -221,8 +231,9 @@ class InstructionInline(admin.TabularInline):
 
 
 @admin.register(OpinionReport)
-class OpinionReportAdmin(AuditHistoryAdmin, WorkflowAdmin):
-    steps = workflow.REPORT_STEPS
+class OpinionReportAdmin(SavedThroughServiceAdmin, AuditHistoryAdmin, WorkflowAdmin):
+    workflow = workflow.REPORT
+    scope = scopes.OPINION_REPORTS
     list_display = ("title", "received_on", "status", "bulletin", "is_demo")
     list_filter = ("status", "is_demo", ("bulletin__year", admin.AllValuesFieldListFilter))
     date_hierarchy = "received_on"
@@ -232,6 +243,15 @@ class OpinionReportAdmin(AuditHistoryAdmin, WorkflowAdmin):
     readonly_fields = ("status", "bulletin")
     autocomplete_fields = ("members", "organizations")
     inlines = (UpwardInline, InstructionInline)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Decided on, a report is on record as it was decided: nothing of it is edited.
+        if obj is not None and not services.report_editable(obj):
+            return self.fields
+        return self.readonly_fields
+
+    def save_through(self, record, by, changes, related):
+        services.report_save(report=record, by=by, changes=changes, related=related)
 
 
 @admin.register(DutyRule)

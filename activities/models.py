@@ -17,9 +17,9 @@ from activities.choices import (
     UpwardLevel,
 )
 from hcppcc.core.files import RandomName, validate_document
+from hcppcc.core.workflow.fields import actor_field
 from hcppcc.directory.models import Committee, Member, Named, Organization, TimeStamped
 from proposals.models import Proposal
-from proposals.models.lifecycle import actor_field
 
 
 class ActivityKind(Named):

@@ -1,16 +1,102 @@
-"""Every change of state of activities and public-opinion reports."""
+"""Every change to the committee's work: activities, public-opinion reports and bulletin
+issues as entered and edited, and their steps (declared in workflow.py).
+
+Entering and editing go through ``hcppcc.core.records.record_save`` (the model permission,
+the whole-record validation, stale edits refused) with each kind's rule of what may still
+change; the admin and the API call these functions, never ``record_save`` directly.
+"""
 
 import datetime
+from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activities import workflow
 from activities.choices import ActivityStatus, ReportStatus, UpwardLevel
 from activities.models import Activity, Bulletin, OpinionReport, UpwardReport
-from hcppcc.core.workflow.errors import IllegalTransition, NotAllowed
+from hcppcc.core.records import record_save
+from hcppcc.core.workflow.errors import IllegalTransition
 from hcppcc.directory.models import User
+
+# --- entering and editing ------------------------------------------------------------------
+
+# Fields an activity keeps once saved: a planned one becomes done through its step.
+ACTIVITY_FIXED_FIELDS = ("status",)
+# A report may be corrected until it is decided on; then it is on record as it was decided.
+EDITABLE_REPORT_STATES = frozenset({ReportStatus.RECEIVED})
+
+
+def _activity_editable(activity: Activity, changes: Mapping[str, object]) -> None:
+    for name in ACTIVITY_FIXED_FIELDS:
+        if name in changes and changes[name] != getattr(activity, name):
+            raise IllegalTransition(_("A planned activity is marked done by its step (mark-done)."))
+
+
+def report_editable(report: OpinionReport) -> bool:
+    return report._state.adding or report.status in EDITABLE_REPORT_STATES
+
+
+def _report_editable(report: OpinionReport, changes: Mapping[str, object]) -> None:
+    if not report_editable(report):
+        raise IllegalTransition(_("Only a report not yet decided on can be edited."))
+
+
+def activity_save(
+    *,
+    activity: Activity,
+    by: User | None,
+    changes: Mapping[str, object],
+    related: Mapping[str, Iterable[models.Model]] | None = None,
+    unchanged_since: datetime.datetime | None = None,
+) -> Activity:
+    """Enter an activity (planned, or done with its report) or edit one; its status changes
+    only through ``activity_mark_done``."""
+    return record_save(
+        record=activity,
+        by=by,
+        changes=changes,
+        related=related,
+        unchanged_since=unchanged_since,
+        editable=_activity_editable,
+    )
+
+
+def report_save(
+    *,
+    report: OpinionReport,
+    by: User | None,
+    changes: Mapping[str, object],
+    related: Mapping[str, Iterable[models.Model]] | None = None,
+    unchanged_since: datetime.datetime | None = None,
+) -> OpinionReport:
+    """Enter a received report or correct one not yet decided on."""
+    if "status" in changes or "bulletin" in changes:
+        raise IllegalTransition(_("A report is adopted, declined or sent upward by its steps."))
+    return record_save(
+        record=report,
+        by=by,
+        changes=changes,
+        related=related,
+        unchanged_since=unchanged_since,
+        editable=_report_editable,
+    )
+
+
+def bulletin_save(
+    *,
+    bulletin: Bulletin,
+    by: User | None,
+    changes: Mapping[str, object],
+    unchanged_since: datetime.datetime | None = None,
+) -> Bulletin:
+    """Enter or correct a bulletin issue (期); its number is unique in its series and year."""
+    return record_save(record=bulletin, by=by, changes=changes, unchanged_since=unchanged_since)
+
+
+# --- steps ---------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -18,10 +104,8 @@ def activity_mark_done(
     *, activity: Activity, by: User | None, report_title: str = "", report_text: str = ""
 ) -> Activity:
     """A planned activity took place; its report may come with it."""
-    _require(by, "activities.change_activity")
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
-    if activity.status != ActivityStatus.PLANNED:
-        raise IllegalTransition(_("This activity is already done."))
+    workflow.MARK_DONE.check(activity, by)
     activity.status = ActivityStatus.DONE
     fields = ["status", "updated_at"]
     if report_title or report_text:
@@ -32,14 +116,7 @@ def activity_mark_done(
     return activity
 
 
-def _require(by: User | None, permission: str) -> None:
-    """Committee staff record this work; ``None`` is the system (the demo generator)."""
-    if by is not None and not by.has_perm(permission):
-        raise NotAllowed(_("Your role does not allow this step on this record."))
-
-
-def _lock_report(report: OpinionReport, by: User | None) -> OpinionReport:
-    _require(by, "activities.change_opinionreport")
+def _lock_report(report: OpinionReport) -> OpinionReport:
     return OpinionReport.objects.select_for_update().get(pk=report.pk)
 
 
@@ -48,9 +125,8 @@ def report_adopt(
     *, report: OpinionReport, by: User | None, bulletin: Bulletin | None = None
 ) -> OpinionReport:
     """Adopt a received report, usually into a bulletin issue (编入《社情民意》)."""
-    report = _lock_report(report, by)
-    if report.status != ReportStatus.RECEIVED:
-        raise IllegalTransition(_("Only a received report can be adopted."))
+    report = _lock_report(report)
+    workflow.ADOPT.check(report, by)
     report.status = ReportStatus.ADOPTED
     report.bulletin = bulletin
     report.decided_by, report.decided_at = by, timezone.now()
@@ -62,9 +138,8 @@ def report_adopt(
 @transaction.atomic
 def report_decline(*, report: OpinionReport, by: User | None) -> OpinionReport:
     """Do not adopt a received report."""
-    report = _lock_report(report, by)
-    if report.status != ReportStatus.RECEIVED:
-        raise IllegalTransition(_("Only a received report can be declined."))
+    report = _lock_report(report)
+    workflow.DECLINE.check(report, by)
     report.status = ReportStatus.NOT_ADOPTED
     report.decided_by, report.decided_at = by, timezone.now()
     report.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
@@ -81,9 +156,8 @@ def report_send_upward(
     adopted: bool = False,
 ) -> UpwardReport:
     """Send an adopted report on to the regional or national CPPCC (报送上级政协)."""
-    report = _lock_report(report, by)
-    if report.status != ReportStatus.ADOPTED:
-        raise IllegalTransition(_("Only adopted reports are sent upward."))
+    report = _lock_report(report)
+    workflow.SEND_UPWARD.check(report, by)
     if reported_on < report.received_on:
         raise ValidationError({"reported_on": _("A report is sent on after it is received.")})
     upward = UpwardReport(

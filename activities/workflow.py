@@ -1,65 +1,52 @@
-"""The steps on public-opinion reports, for the admin (see proposals/workflow.py)."""
+"""The steps on the committee's work, declared as the proposals' are (hcppcc/core/workflow):
+an activity marked done; a public-opinion report adopted, declined or sent upward.
+Committee staff take them."""
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy
 
-from activities import forms as step_forms
-from activities import services
+from activities import forms
 from activities.choices import ActivityStatus, ReportStatus
-from proposals.forms import EmptyForm
-from proposals.workflow import Step
+from hcppcc.core.workflow.roles import anyone_with
+from hcppcc.core.workflow.steps import Step, Workflow
+from hcppcc.directory.choices import Role
 
+STAFF = anyone_with(Role.COMMITTEE_STAFF)
 
-class RecordStep(Step):
-    """A step anyone may take who may change public-opinion reports (committee staff)."""
+MARK_DONE = Step(
+    "mark-done",
+    gettext_lazy("Mark as done"),
+    STAFF,
+    service="activities.services.activity_mark_done",
+    sources={ActivityStatus.PLANNED},
+    state_message=gettext_lazy("This activity is already done."),
+    form=forms.DoneForm,
+)
+ACTIVITY = Workflow("activity", (MARK_DONE,))
 
-    def permitted(self, record, user) -> bool:
-        return user.has_perm("activities.change_opinionreport")
-
-
-RECORD = "record_opinion_work"
-
-REPORT_STEPS = [
-    RecordStep(
-        "adopt",
-        _("Adopt (编入简报)"),
-        RECORD,
-        lambda r: r.status == ReportStatus.RECEIVED,
-        lambda r, u, d: services.report_adopt(report=r, by=u, bulletin=d["bulletin"]),
-        form=step_forms.AdoptForm,
-    ),
-    RecordStep(
-        "decline",
-        _("Do not adopt"),
-        RECORD,
-        lambda r: r.status == ReportStatus.RECEIVED,
-        lambda r, u, d: services.report_decline(report=r, by=u),
-        form=EmptyForm,
-    ),
-    RecordStep(
-        "send-upward",
-        _("Send upward (报送上级政协)"),
-        RECORD,
-        lambda r: r.status == ReportStatus.ADOPTED,
-        lambda r, u, d: services.report_send_upward(report=r, by=u, **d),
-        form=step_forms.UpwardForm,
-    ),
-]
-
-
-class ActivityStep(Step):
-    """A step anyone may take who may change activities (committee staff)."""
-
-    def permitted(self, record, user) -> bool:
-        return user.has_perm("activities.change_activity")
-
-
-ACTIVITY_STEPS = [
-    ActivityStep(
-        "mark-done",
-        _("Mark as done"),
-        "record_activity",
-        lambda a: a.status == ActivityStatus.PLANNED,
-        lambda a, u, d: services.activity_mark_done(activity=a, by=u, **d),
-        form=step_forms.DoneForm,
-    )
-]
+ADOPT = Step(
+    "adopt",
+    gettext_lazy("Adopt (编入简报)"),
+    STAFF,
+    service="activities.services.report_adopt",
+    sources={ReportStatus.RECEIVED},
+    state_message=gettext_lazy("Only a received report can be adopted."),
+    form=forms.AdoptForm,
+)
+DECLINE = Step(
+    "decline",
+    gettext_lazy("Do not adopt"),
+    STAFF,
+    service="activities.services.report_decline",
+    sources={ReportStatus.RECEIVED},
+    state_message=gettext_lazy("Only a received report can be declined."),
+)
+SEND_UPWARD = Step(
+    "send-upward",
+    gettext_lazy("Send upward (报送上级政协)"),
+    STAFF,
+    service="activities.services.report_send_upward",
+    sources={ReportStatus.ADOPTED},
+    state_message=gettext_lazy("Only adopted reports are sent upward."),
+    form=forms.UpwardForm,
+)
+REPORT = Workflow("report", (ADOPT, DECLINE, SEND_UPWARD))

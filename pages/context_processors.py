@@ -1,5 +1,5 @@
-"""The navigation of the staff pages: the pages the user's roles open, read from each
-view's own ``allowed`` roles so that the menu and the pages cannot disagree."""
+"""The navigation of the staff pages: the pages the user may open, asked of each view's
+own test (``opens``) so that the menu and the pages cannot disagree."""
 
 from functools import cache
 
@@ -27,17 +27,13 @@ MORE = (
 
 
 @cache
-def _allowed(name: str) -> tuple:
+def _opens(name: str):
     view = resolve(reverse(name)).func
-    return getattr(view, "view_class", view).allowed
+    return getattr(view, "view_class", view).opens
 
 
 def _links(user, entries) -> list[tuple[str, str]]:
-    return [
-        (label, reverse(name))
-        for label, name in entries
-        if user.is_superuser or user.has_role(*_allowed(name))
-    ]
+    return [(label, reverse(name)) for label, name in entries if _opens(name)(user)]
 
 
 def navigation(request) -> dict:

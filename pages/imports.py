@@ -19,8 +19,8 @@ from hcppcc.core import sheets
 from hcppcc.core.imports import RowOutcome
 from hcppcc.core.paging import EstimatingPaginator
 from hcppcc.core.workflow.errors import WorkflowError
-from hcppcc.directory.choices import Role
-from pages.views import roles
+from pages.views import opens_for
+from proposals import workflow
 from proposals.choices import IMPORT_BUSY_STATES, ImportKind, ImportStatus
 from proposals.imports.exports import FILE_TITLES, write_export, write_template
 from proposals.models import ImportRowResult, ImportRun
@@ -35,7 +35,8 @@ from proposals.services.imports import (
 )
 
 # Imports write the directory and the ledger wholesale: the office's work alone.
-OFFICE = (Role.PROPOSAL_OFFICE,)
+# The office imports and exports the lists (the import step's roles).
+OFFICE = workflow.IMPORT.roles.allow_some
 RUNS_PER_PAGE = 20
 ROWS_PER_PAGE = 100
 # A run in these states may have its header row matched again (a check or an import has
@@ -132,7 +133,7 @@ def _messages_of(error: Exception) -> str:
 # --- the import and export page -------------------------------------------------------------
 
 
-@roles(*OFFICE)
+@opens_for(OFFICE)
 def imports(request):
     """Downloads for each list, the upload form, and the runs so far, newest first."""
     posted = request.method == "POST"
@@ -165,7 +166,7 @@ def _kind(kind: str) -> str:
     return kind
 
 
-@roles(*OFFICE)
+@opens_for(OFFICE)
 def import_template(request, kind: str):
     """The blank template of a list: its headers, an example row, notes on each column."""
     kind = _kind(kind)
@@ -177,7 +178,7 @@ def import_template(request, kind: str):
     )
 
 
-@roles(*OFFICE)
+@opens_for(OFFICE)
 def import_export(request, kind: str):
     """The whole list as .xlsx (the default) or .csv, in the shape its import reads."""
     kind = _kind(kind)
@@ -208,7 +209,7 @@ def _headers(run: ImportRun):
     return headers, match, ""
 
 
-@roles(*OFFICE)
+@opens_for(OFFICE)
 def import_run(request, pk: int):
     return _run_page(request, _run(pk))
 
@@ -280,7 +281,7 @@ def _mapped(run: ImportRun) -> list[tuple[str, str]]:
     ]
 
 
-@roles(*OFFICE)
+@opens_for(OFFICE)
 @require_POST
 def import_map(request, pk: int):
     """Record what the unrecognised headers hold; the file must be checked again after."""
@@ -301,13 +302,13 @@ def import_map(request, pk: int):
     return redirect("pages:import", pk=run.pk)
 
 
-@roles(*OFFICE)
+@opens_for(OFFICE)
 @require_POST
 def import_check(request, pk: int):
     return _start(request, _run(pk), apply=False)
 
 
-@roles(*OFFICE)
+@opens_for(OFFICE)
 @require_POST
 def import_apply(request, pk: int):
     return _start(request, _run(pk), apply=True)
@@ -353,7 +354,7 @@ def _start(request, run: ImportRun, *, apply: bool):
     return redirect("pages:import", pk=run.pk)
 
 
-@roles(*OFFICE)
+@opens_for(OFFICE)
 def import_progress(request, pk: int):
     """How far a check or an import has got, for the run page's progress bar."""
     run = get_object_or_404(ImportRun.objects.only("pk", "status", "total_rows"), pk=pk)

@@ -1,9 +1,11 @@
-"""The staff pages. Each reads through a named, scoped read and writes through the one
-service of its step; a role that may not open a page gets 403, a record outside the
-caller's scope 404."""
+"""The staff pages. Each reads through its records' scope and writes through the one
+service of its step; a page opens to the roles its scope lets read something (others get
+403), and a record outside the caller's scope is a 404."""
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -24,12 +26,16 @@ from activities.selectors import activities_by_kind, member_scorecards, yearly_f
 from hcppcc.core import stale
 from hcppcc.core.audit import versions
 from hcppcc.core.paging import EstimatingPaginator
+from hcppcc.core.scopes import Scope
+from hcppcc.core.workflow.steps import Workflow
+from hcppcc.directory import scopes as directory
 from hcppcc.directory.choices import Role
 from hcppcc.directory.filtersets import MemberFilterSet, UnitFilterSet
-from hcppcc.directory.models import HandlingUnit, Member, Session
+from hcppcc.directory.models import Session
+from hcppcc.directory.selectors import home_overview
 from pages.forms import ProposalDraftForm
 from proposals import scopes, workflow
-from proposals.choices import ProposalAction, ProposalStatus, Satisfaction
+from proposals.choices import Satisfaction
 from proposals.filtersets import (
     AssignmentFilterSet,
     LookBackItemFilterSet,
@@ -37,37 +43,34 @@ from proposals.filtersets import (
     SupervisionFilterSet,
 )
 from proposals.models import (
-    Assignment,
-    ExtensionRequest,
-    Proposal,
     ResultClass,
-    ReturnRequest,
 )
-from proposals.models.lifecycle import READ_ALL_ROLES
-from proposals.policies import may, may_ever
 from proposals.selectors import assignment_clocks, session_dashboard, unit_scorecards
 
-EVERYONE = tuple(Role)
-OVERVIEW = READ_ALL_ROLES  # the office, leaders, auditors: read everything
-WORK = work.READERS  # the committee's work and the directory: not units, not members
+# Who opens the overview pages: those who read every proposal's handling (the office,
+# leaders, auditors), and those who read the committee's work.
+OVERVIEW = scopes.HANDLING.reads_everything
+WORK = work.ACTIVITIES.reads_everything
 
 
-def require_roles(user, allowed) -> None:
-    """403 unless the user holds one of ``allowed`` (superusers always pass)."""
-    if not (user.is_superuser or user.has_role(*allowed)):
+def require(user, opens) -> None:
+    """403 unless ``opens(user)``: the page's scope (or step) lets the user in."""
+    if not opens(user):
         raise PermissionDenied(_("Your role does not open this page."))
 
 
-def roles(*allowed):
-    """Open the view to users holding one of ``allowed`` (superusers always); others 403."""
+def opens_for(opens):
+    """Open the view to the users ``opens(user)`` admits (a scope's ``reads_some`` or
+    ``reads_everything``, a step's ``roles.allow_some``); others get 403. The navigation
+    reads the same test from the view, so a menu never offers a page that refuses."""
 
     def decorate(view):
         @functools.wraps(view)
         def guarded(request, *args, **kwargs):
-            require_roles(request.user, allowed)
+            require(request.user, opens)
             return view(request, *args, **kwargs)
 
-        guarded.allowed = allowed  # the navigation reads it
+        guarded.opens = opens
         return guarded
 
     return decorate
@@ -97,7 +100,7 @@ def _year(request, default: int) -> int:
 def home(request):
     """Everyone lands where their work is."""
     user = request.user
-    if user.is_superuser or user.has_role(*OVERVIEW):
+    if OVERVIEW(user):
         return dashboard(request)
     if user.has_role(Role.HANDLING_UNIT):
         return redirect("pages:assignments")
@@ -106,7 +109,7 @@ def home(request):
     return redirect("pages:activities")
 
 
-@roles(*OVERVIEW)
+@opens_for(OVERVIEW)
 def dashboard(request):
     session = _session(request)
     today = timezone.localdate()
@@ -149,7 +152,7 @@ class FilteredList(View):
     """A list page driven by the API's FilterSet: the filter form on the page, sortable
     columns, pagination, the state in the URL, and exports of the current filter."""
 
-    allowed: tuple = EVERYONE
+    scope: Scope = None  # what the list shows; the page opens to those who read some of it
     title = ""
     filterset_class = None
     filter_fields: tuple[str, ...] = ()
@@ -158,12 +161,17 @@ class FilteredList(View):
     api_list = ""  # the API list this page exports through (same filters, same scope)
     page_size = 50
 
+    @classmethod
+    def opens(cls, user) -> bool:
+        return cls.scope.reads_some(user)
+
     def records(self, user):
-        raise NotImplementedError
+        """The rows, with what each shows read in a fixed number of queries."""
+        return self.scope.visible_to(user)
 
     def get(self, request):
         user = request.user
-        require_roles(user, self.allowed)
+        require(user, self.opens)
         filterset = self.filterset_class(
             request.GET or None, queryset=self.records(user), request=request
         )
@@ -217,19 +225,20 @@ class ProposalList(FilteredList):
     )
     row_template = "pages/rows/proposal.html"
     api_list = "proposal-list"
+    scope = scopes.PROPOSALS
 
     def records(self, user):
-        return Proposal.objects.visible_to(user).for_list().order_by("-id")
+        return super().records(user).for_list().order_by("-id")
 
     def extra_context(self, request) -> dict:
-        can_create = may_ever(request.user, ProposalAction.CREATE)
+        can_create = workflow.CREATE.roles.allow_some(request.user)
         return {"create_url": reverse("pages:proposal-new") if can_create else ""}
 
 
 class AssignmentList(FilteredList):
     """The handling desk: a unit user sees its own unit's assignments only."""
 
-    allowed = (*OVERVIEW, Role.HANDLING_UNIT, Role.MEMBER)
+    scope = scopes.ASSIGNMENTS
     title = gettext_lazy("Assignments")
     filterset_class = AssignmentFilterSet
     filter_fields = ("status", "role", "overdue", "due_before", "proposal__session")
@@ -245,11 +254,11 @@ class AssignmentList(FilteredList):
     api_list = "assignment-list"
 
     def records(self, user):
-        return Assignment.objects.visible_to(user).for_list().order_by("due_on", "id")
+        return super().records(user).for_list().order_by("due_on", "id")
 
 
 class SupervisionList(FilteredList):
-    allowed = (*OVERVIEW, Role.HANDLING_UNIT, Role.MEMBER)  # not committee staff (scopes.py)
+    scope = scopes.SUPERVISIONS
     title = gettext_lazy("Key proposals and supervision")
     filterset_class = SupervisionFilterSet
     filter_fields = ("status", "committee")
@@ -265,7 +274,8 @@ class SupervisionList(FilteredList):
 
     def records(self, user):
         return (
-            scopes.supervisions(user)
+            super()
+            .records(user)
             .select_related("proposal", "proposal__session", "committee")
             .prefetch_related("leaders", "events")
             .order_by("-id")
@@ -273,7 +283,7 @@ class SupervisionList(FilteredList):
 
 
 class LookBackList(FilteredList):
-    allowed = OVERVIEW
+    scope = scopes.LOOKBACK_ITEMS
     title = gettext_lazy("Look-back reviews")
     filterset_class = LookBackItemFilterSet
     filter_fields = ("campaign", "outcome", "satisfaction", "decision")
@@ -290,7 +300,8 @@ class LookBackList(FilteredList):
 
     def records(self, user):
         return (
-            scopes.lookback_items(user)
+            super()
+            .records(user)
             .select_related(
                 "campaign", "assignment__unit", "assignment__proposal__session", "reply"
             )
@@ -300,7 +311,7 @@ class LookBackList(FilteredList):
 
 
 class ActivityList(FilteredList):
-    allowed = WORK
+    scope = work.ACTIVITIES
     title = gettext_lazy("Activities")
     filterset_class = ActivityFilterSet
     filter_fields = ("q", "kind", "status", "year", "starts_after", "starts_before")
@@ -316,11 +327,11 @@ class ActivityList(FilteredList):
     api_list = "activity-list"
 
     def records(self, user):
-        return work.activities(user).for_list().order_by("-starts_on", "-id")
+        return super().records(user).for_list().order_by("-starts_on", "-id")
 
 
 class OpinionReportList(FilteredList):
-    allowed = WORK
+    scope = work.OPINION_REPORTS
     title = gettext_lazy("Public-opinion reports")
     filterset_class = OpinionReportFilterSet
     filter_fields = ("q", "status", "year", "received_after", "received_before")
@@ -336,7 +347,8 @@ class OpinionReportList(FilteredList):
 
     def records(self, user):
         return (
-            work.opinion_reports(user)
+            super()
+            .records(user)
             .select_related("bulletin")
             .prefetch_related("members")
             .order_by("-received_on", "-id")
@@ -344,7 +356,7 @@ class OpinionReportList(FilteredList):
 
 
 class MemberList(FilteredList):
-    allowed = WORK
+    scope = directory.MEMBERS
     title = gettext_lazy("Members")
     filterset_class = MemberFilterSet
     filter_fields = ("q", "position", "sector", "is_active")
@@ -359,11 +371,11 @@ class MemberList(FilteredList):
     api_list = "member-list"
 
     def records(self, user):
-        return Member.objects.for_list().order_by("name", "id")
+        return super().records(user).for_list().order_by("name", "id")
 
 
 class UnitList(FilteredList):
-    allowed = WORK
+    scope = directory.UNITS
     title = gettext_lazy("Handling units")
     filterset_class = UnitFilterSet
     filter_fields = ("q", "kind", "is_active")
@@ -377,40 +389,40 @@ class UnitList(FilteredList):
     api_list = "unit-list"
 
     def records(self, user):
-        return HandlingUnit.objects.order_by("name")
+        return super().records(user).order_by("name")
 
 
-def _step_links(kind: str, record, steps, user) -> list[tuple[str, str]]:
+def _step_links(kind: str, record, user) -> list[tuple[str, str]]:
+    """The steps ``user`` may take on ``record`` now, as (label, link) pairs."""
     return [
         (step.label, reverse("pages:step", args=[kind, record.pk, step.name]))
-        for step in steps
-        if step.available(record, user)
+        for step in STEP_RECORDS[kind].workflow.offered(record, user)
     ]
 
 
 def proposal_detail(request, pk: int):
     user = request.user
     proposal = get_object_or_404(
-        Proposal.objects.visible_to(user).select_related(
+        scopes.PROPOSALS.visible_to(user).select_related(
             "session", "category", "lead_member", "organization", "committee", "sector"
         ),
         pk=pk,
     )
     today = timezone.localdate()
     assignments = (
-        Assignment.objects.visible_to(user)
+        scopes.ASSIGNMENTS.visible_to(user)
         .filter(proposal=proposal)
         .select_related("unit", "proposal")
         .prefetch_related("extension_requests")
         .order_by("round", "pk")
     )
     replies = (
-        scopes.replies(user)
+        scopes.REPLIES.visible_to(user)
         .filter(assignment__proposal=proposal)
         .select_related("assignment__unit", "assignment__proposal", "result_class")
         .order_by("pk")
     )
-    supervision = scopes.supervisions(user).filter(proposal=proposal).first()
+    supervision = scopes.SUPERVISIONS.visible_to(user).filter(proposal=proposal).first()
     context = {
         "proposal": proposal,
         "cosigners": proposal.cosigners.select_related("member").order_by("pk"),
@@ -418,37 +430,35 @@ def proposal_detail(request, pk: int):
             (
                 a,
                 assignment_clocks(a, today),
-                _step_links("assignment", a, workflow.ASSIGNMENT_STEPS, user),
+                _step_links("assignment", a, user),
             )
             for a in assignments
         ],
-        "replies": [(r, _step_links("reply", r, workflow.REPLY_STEPS, user)) for r in replies],
-        "feedback": scopes.feedback(user).filter(proposal=proposal).order_by("round"),
+        "replies": [(r, _step_links("reply", r, user)) for r in replies],
+        "feedback": scopes.FEEDBACK.visible_to(user).filter(proposal=proposal).order_by("round"),
         "nominations": [
-            (n, _step_links("keynomination", n, workflow.KEY_NOMINATION_STEPS, user))
-            for n in scopes.key_nominations(user).filter(proposal=proposal).order_by("pk")
+            (n, _step_links("keynomination", n, user))
+            for n in scopes.KEY_NOMINATIONS.visible_to(user)
+            .filter(proposal=proposal)
+            .order_by("pk")
         ],
         "supervision": supervision,
-        "supervision_steps": (
-            _step_links("supervision", supervision, workflow.SUPERVISION_STEPS, user)
-            if supervision
-            else []
-        ),
+        "supervision_steps": (_step_links("supervision", supervision, user) if supervision else []),
         "supervision_events": supervision.events.order_by("date") if supervision else [],
         "lookback": [
-            (item, _step_links("lookbackitem", item, workflow.LOOK_BACK_ITEM_STEPS, user))
-            for item in scopes.lookback_items(user)
+            (item, _step_links("lookbackitem", item, user))
+            for item in scopes.LOOKBACK_ITEMS.visible_to(user)
             .filter(assignment__proposal=proposal)
             .select_related("campaign", "assignment__unit", "reply__result_class")
         ],
-        "timeline": scopes.transitions(user, proposal)
+        "timeline": scopes.TRANSITIONS.visible_to(user)
+        .filter(proposal=proposal)
         .select_related("by", "assignment__unit", "import_run__created_by")
         .order_by("at", "pk"),
-        "steps": _step_links("proposal", proposal, workflow.PROPOSAL_STEPS, user),
-        "may_edit": proposal.status == ProposalStatus.DRAFT
-        and may(user, ProposalAction.SUBMIT, proposal),
+        "steps": _step_links("proposal", proposal, user),
+        "may_edit": workflow.EDIT.available(proposal, user),
     }
-    if scopes.reads_everything(user):
+    if scopes.HANDLING.reads_everything(user):
         context["history"] = _audit_history(proposal, assignments, replies)
     template = "pages/proposal_print.html" if request.GET.get("print") else "pages/proposal.html"
     return render(request, template, context)
@@ -471,34 +481,29 @@ def assignment_detail(request, pk: int):
     """The handling desk's view of one assignment: its clocks, its steps, its requests."""
     user = request.user
     assignment = get_object_or_404(
-        Assignment.objects.visible_to(user).select_related(
+        scopes.ASSIGNMENTS.visible_to(user).select_related(
             "unit", "proposal", "proposal__session", "proposal__category", "proposal__lead_member"
         ),
         pk=pk,
     )
-    returns = scopes.requests(ReturnRequest, user).filter(assignment=assignment).order_by("pk")
-    extensions = (
-        scopes.requests(ExtensionRequest, user).filter(assignment=assignment).order_by("pk")
-    )
+    returns = scopes.RETURN_REQUESTS.visible_to(user).filter(assignment=assignment)
+    extensions = scopes.EXTENSION_REQUESTS.visible_to(user).filter(assignment=assignment)
     context = {
         "assignment": assignment,
         "proposal": assignment.proposal,
         "clocks": assignment_clocks(assignment, timezone.localdate()),
-        "steps": _step_links("assignment", assignment, workflow.ASSIGNMENT_STEPS, user),
+        "steps": _step_links("assignment", assignment, user),
         "replies": [
-            (r, _step_links("reply", r, workflow.REPLY_STEPS, user))
-            for r in assignment.replies.select_related(
-                "result_class", "assignment__proposal"
-            ).order_by("pk")
+            (r, _step_links("reply", r, user))
+            for r in scopes.REPLIES.visible_to(user)
+            .filter(assignment=assignment)
+            .select_related("result_class", "assignment__proposal")
+            .order_by("pk")
         ],
         "contacts": assignment.contacts.order_by("pk"),
-        "returns": [
-            (r, _step_links("returnrequest", r, workflow.RETURN_REQUEST_STEPS, user))
-            for r in returns
-        ],
+        "returns": [(r, _step_links("returnrequest", r, user)) for r in returns.order_by("pk")],
         "extensions": [
-            (e, _step_links("extensionrequest", e, workflow.EXTENSION_REQUEST_STEPS, user))
-            for e in extensions
+            (e, _step_links("extensionrequest", e, user)) for e in extensions.order_by("pk")
         ],
     }
     return render(request, "pages/assignment.html", context)
@@ -506,7 +511,7 @@ def assignment_detail(request, pk: int):
 
 def reply_file(request, pk: int):
     """A reply letter, to whoever may read the reply (404 for anyone else)."""
-    reply = get_object_or_404(scopes.replies(request.user).exclude(file=""), pk=pk)
+    reply = get_object_or_404(scopes.REPLIES.visible_to(request.user).exclude(file=""), pk=pk)
     return FileResponse(
         reply.file.open("rb"), as_attachment=True, filename=reply.file.name.rsplit("/", 1)[-1]
     )
@@ -520,57 +525,60 @@ def _assignment_url(assignment_id: int) -> str:
     return reverse("pages:assignment", args=[assignment_id])
 
 
-# kind -> (the user's scoped records, the steps, where to go back to)
+@dataclass(frozen=True)
+class StepRecords:
+    """A kind of record the pages take steps on: who reads which (``scope``), its steps,
+    what its steps' conditions read with it (``related``) and where the clerk returns."""
+
+    scope: Scope
+    workflow: Workflow
+    back: Callable[[Any], str]
+    related: tuple[str, ...] = ()
+
+    def records(self, user):
+        return self.scope.visible_to(user).select_related(*self.related)
+
+
 STEP_RECORDS = {
-    "proposal": (
-        Proposal.objects.visible_to,
-        workflow.PROPOSAL_STEPS,
-        lambda p: _proposal_url(p.pk),
+    "proposal": StepRecords(scopes.PROPOSALS, workflow.PROPOSAL, lambda p: _proposal_url(p.pk)),
+    "assignment": StepRecords(
+        scopes.ASSIGNMENTS, workflow.ASSIGNMENT, lambda a: _assignment_url(a.pk), ("proposal",)
     ),
-    "assignment": (
-        lambda user: Assignment.objects.visible_to(user).select_related("proposal"),
-        workflow.ASSIGNMENT_STEPS,
-        lambda a: _assignment_url(a.pk),
-    ),
-    "reply": (
-        lambda user: scopes.replies(user).select_related("assignment__proposal"),
-        workflow.REPLY_STEPS,
+    "reply": StepRecords(
+        scopes.REPLIES,
+        workflow.REPLY,
         lambda r: _proposal_url(r.assignment.proposal_id),
+        ("assignment__proposal",),
     ),
-    "returnrequest": (
-        functools.partial(scopes.requests, ReturnRequest),
-        workflow.RETURN_REQUEST_STEPS,
+    "returnrequest": StepRecords(
+        scopes.RETURN_REQUESTS,
+        workflow.RETURN_REQUEST,
         lambda r: _assignment_url(r.assignment_id),
+        ("assignment__proposal",),
     ),
-    "extensionrequest": (
-        functools.partial(scopes.requests, ExtensionRequest),
-        workflow.EXTENSION_REQUEST_STEPS,
+    "extensionrequest": StepRecords(
+        scopes.EXTENSION_REQUESTS,
+        workflow.EXTENSION_REQUEST,
         lambda r: _assignment_url(r.assignment_id),
+        ("assignment__proposal",),
     ),
-    "keynomination": (
-        scopes.key_nominations,
-        workflow.KEY_NOMINATION_STEPS,
-        lambda n: _proposal_url(n.proposal_id),
+    "keynomination": StepRecords(
+        scopes.KEY_NOMINATIONS, workflow.KEY_NOMINATION, lambda n: _proposal_url(n.proposal_id)
     ),
-    "supervision": (
-        scopes.supervisions,
-        workflow.SUPERVISION_STEPS,
-        lambda s: _proposal_url(s.proposal_id),
+    "supervision": StepRecords(
+        scopes.SUPERVISIONS, workflow.SUPERVISION, lambda s: _proposal_url(s.proposal_id)
     ),
-    "lookbackitem": (
-        lambda user: scopes.lookback_items(user).select_related("assignment"),
-        workflow.LOOK_BACK_ITEM_STEPS,
+    "lookbackitem": StepRecords(
+        scopes.LOOKBACK_ITEMS,
+        workflow.LOOK_BACK_ITEM,
         lambda i: _proposal_url(i.assignment.proposal_id),
+        ("assignment",),
     ),
-    "activity": (
-        work.activities,
-        activity_workflow.ACTIVITY_STEPS,
-        lambda a: reverse("pages:activities"),
+    "activity": StepRecords(
+        work.ACTIVITIES, activity_workflow.ACTIVITY, lambda a: reverse("pages:activities")
     ),
-    "opinionreport": (
-        work.opinion_reports,
-        activity_workflow.REPORT_STEPS,
-        lambda r: reverse("pages:reports"),
+    "opinionreport": StepRecords(
+        work.OPINION_REPORTS, activity_workflow.REPORT, lambda r: reverse("pages:reports")
     ),
 }
 
@@ -590,29 +598,27 @@ def step(request, kind: str, pk: int, name: str):
     shows the reasons on the form; nothing is half-saved."""
     if kind not in STEP_RECORDS:
         raise Http404
-    scoped, steps, back = STEP_RECORDS[kind]
-    record = get_object_or_404(scoped(request.user), pk=pk)
-    spec = next((s for s in steps if s.name == name), None)
+    records = STEP_RECORDS[kind]
+    record = get_object_or_404(records.records(request.user), pk=pk)
+    spec = records.workflow.get(name)
     if spec is None:
         raise Http404
     if not spec.permitted(record, request.user):
         raise PermissionDenied(_("Your role does not allow this step on this record."))
-    if not spec.applies(record):
-        messages.error(request, _("This step cannot be taken on this record now."))
-        return redirect(back(record))
+    if (reason := spec.refusal(record)) is not None:
+        messages.error(request, reason)
+        return redirect(records.back(record))
     posted = request.method == "POST"
-    form, units = spec.bind(
-        record, request.POST if posted else None, request.FILES if posted else None
-    )
+    if posted:
+        attempt = records.workflow.attempt(spec, record, request.user, request.POST, request.FILES)
+        if attempt.done:
+            messages.success(request, _("Done: %(step)s.") % {"step": spec.label})
+            return redirect(records.back(record))
+        form, units = attempt.form, attempt.table
+    else:
+        form, units = spec.bind(record)
     for bound in [form, *(units.forms if units is not None else [])]:
         _plain_selects(bound)
-    if (
-        posted
-        and not stale.step_refused(record, form, request.POST)
-        and spec.take(record, request.user, form, units)
-    ):
-        messages.success(request, _("Done: %(step)s.") % {"step": spec.label})
-        return redirect(back(record))
     return render(
         request,
         "pages/step.html",
@@ -621,7 +627,7 @@ def step(request, kind: str, pk: int, name: str):
             "step": spec,
             "form": form,
             "units": units,
-            "back": back(record),
+            "back": records.back(record),
             "opened_version": stale.version_of(record),
         },
         status=400 if posted else 200,
@@ -631,7 +637,7 @@ def step(request, kind: str, pk: int, name: str):
 def proposal_new(request):
     """Record a proposal (a draft): the office for anyone, a member in their own name."""
     user = request.user
-    if not may_ever(user, ProposalAction.CREATE):
+    if not workflow.CREATE.roles.allow_some(user):
         raise PermissionDenied(_("Your role does not allow this step on this record."))
     form = ProposalDraftForm(request.POST if request.method == "POST" else None, user=user)
     if request.method == "POST" and form.is_valid():
@@ -648,11 +654,11 @@ def proposal_edit(request, pk: int):
     """Edit a draft: whoever may submit it (the office, or the member who drafts it).
     A save made by someone else after the page was opened is shown, never overwritten."""
     user = request.user
-    proposal = get_object_or_404(Proposal.objects.visible_to(user), pk=pk)
-    if not may(user, ProposalAction.SUBMIT, proposal):
+    proposal = get_object_or_404(scopes.PROPOSALS.visible_to(user), pk=pk)
+    if not workflow.EDIT.permitted(proposal, user):
         raise PermissionDenied(_("Your role does not allow this step on this record."))
-    if proposal.status != ProposalStatus.DRAFT:
-        messages.error(request, _("Only a draft can be edited; this proposal is submitted."))
+    if (reason := workflow.EDIT.refusal(proposal)) is not None:
+        messages.error(request, reason)
         return redirect("pages:proposal", pk=proposal.pk)
     posted = request.method == "POST"
     form = ProposalDraftForm(request.POST if posted else None, instance=proposal, user=user)
@@ -668,7 +674,7 @@ def proposal_edit(request, pk: int):
     )
 
 
-@roles(*WORK)
+@opens_for(WORK)
 def figures(request):
     year = _year(request, timezone.localdate().year)
     data = yearly_figures(year)
@@ -688,7 +694,7 @@ def figures(request):
     )
 
 
-@roles(*WORK)
+@opens_for(WORK)
 def unit_scorecards_page(request):
     year = _year(request, timezone.localdate().year)
     classes = list(ResultClass.objects.order_by("sort_order", "code"))
@@ -702,7 +708,7 @@ def unit_scorecards_page(request):
     )
 
 
-@roles(*WORK)
+@opens_for(WORK)
 def duty_scorecards_page(request):
     year = _year(request, timezone.localdate().year)
     return render(
@@ -714,6 +720,4 @@ def duty_scorecards_page(request):
 
 def account(request):
     """Who the signed-in user is (roles, unit or member record)."""
-    from hcppcc.directory.selectors import home_overview
-
     return render(request, "home.html", home_overview(request.user))

@@ -1,24 +1,29 @@
 """Admin for proposals: data entry by the office, every workflow step as a button.
 
 Status fields are read-only here. Each step opens a small form (``workflow.py``) and calls
-its service; a step that may not be taken shows the reason and changes nothing.
+its service; a step that may not be taken shows the reason and changes nothing. Every list
+reads through its scope (``scopes.py``), as the pages and the API do.
 """
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from hcppcc.core import stale
-from hcppcc.core.admin import AuditHistoryAdmin, ModelAdmin
-from hcppcc.core.workflow.errors import WorkflowError
+from hcppcc.core.admin import AuditHistoryAdmin, ModelAdmin, SavedThroughServiceAdmin
+from hcppcc.core.workflow.admin import (
+    ReadOnlyInline,
+    ScopedAdmin,
+    ScopedInline,
+    StepOnlyAdmin,
+    WorkflowAdmin,
+)
 from hcppcc.directory.models import Session
-from proposals import services, workflow
+from proposals import scopes, services, workflow
 from proposals.choices import EvaluationRating, ProposalStatus
 from proposals.models import (
     Assignment,
@@ -49,97 +54,7 @@ from proposals.selectors import (
     proposal_clocks,
     unit_scorecards,
 )
-from proposals.services.lifecycle import CONTENT_FIELDS
-
-
-class WorkflowAdmin(ModelAdmin):
-    """A ModelAdmin whose records move only through workflow steps.
-
-    Adds ``<id>/step/<name>/`` pages and shows the steps the user may take now as buttons
-    on the change page. The queryset is the model's ``visible_to(user)`` where it has one.
-    """
-
-    steps: list[workflow.Step] = []
-    change_form_template = "admin/proposals/change_form.html"
-
-    def url_name(self, view: str) -> str:
-        return f"{self.opts.app_label}_{self.opts.model_name}_{view}"
-
-    def get_urls(self):
-        return [
-            path(
-                "<path:object_id>/step/<slug:step>/",
-                self.admin_site.admin_view(self.step_view),
-                name=self.url_name("step"),
-            ),
-            *super().get_urls(),
-        ]
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def available_steps(self, request, record) -> list[workflow.Step]:
-        return [step for step in self.steps if step.available(record, request.user)]
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        record = self.get_object(request, object_id)
-        context = {**(extra_context or {})}
-        if record is not None:
-            info = self.opts.app_label, self.opts.model_name
-            context["workflow_steps"] = [
-                (
-                    step.label,
-                    reverse(f"admin:{info[0]}_{info[1]}_step", args=[record.pk, step.name]),
-                )
-                for step in self.available_steps(request, record)
-            ]
-        return super().change_view(request, object_id, form_url, context)
-
-    def step_view(self, request, object_id, step):
-        # As the admin's own views: no permission on the model is 403, whatever the id.
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        record = self.get_object(request, object_id)
-        if record is None:
-            raise Http404
-        spec = next((s for s in self.steps if s.name == step), None)
-        if spec is None:
-            raise Http404
-        change_url = reverse(f"admin:{self.url_name('change')}", args=[record.pk])
-        if not spec.available(record, request.user):
-            self.message_user(
-                request, _("This step cannot be taken on this record now."), messages.ERROR
-            )
-            return HttpResponseRedirect(change_url)
-
-        posted = request.method == "POST"
-        form, units = spec.bind(
-            record, request.POST if posted else None, request.FILES if posted else None
-        )
-        if (
-            posted
-            and not stale.step_refused(record, form, request.POST)
-            and spec.take(record, request.user, form, units)
-        ):
-            self.message_user(
-                request, _("Done: %(step)s.") % {"step": spec.label}, messages.SUCCESS
-            )
-            return HttpResponseRedirect(change_url)
-
-        media = self.media + form.media + (units.media if units is not None else form.media)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": record,
-            "title": f"{spec.label} · {record}",
-            "step_label": spec.label,
-            "form": form,
-            "units": units,
-            "media": media,
-            "change_url": change_url,
-            "opened_version": stale.version_of(record),
-        }
-        return render(request, "admin/proposals/step_form.html", context)
+from proposals.services.drafting import CONTENT_FIELDS
 
 
 @admin.register(Category)
@@ -163,21 +78,10 @@ class ResultClassAdmin(ModelAdmin):
     fields = ("code", "name", "description", "sort_order", "is_active")
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class CoSignerInline(admin.TabularInline):
+class CoSignerInline(ScopedInline):
     """Co-signers are invited on a draft; their answers come through the respond step."""
 
+    scope = scopes.COSIGNERS
     model = CoSigner
     extra = 0
     can_delete = False
@@ -195,12 +99,14 @@ class CoSignerInline(admin.TabularInline):
 
 
 class AssignmentInline(ReadOnlyInline):
+    scope = scopes.ASSIGNMENTS
     model = Assignment
     fields = ("unit", "role", "status", "assigned_on", "due_on", "round")
     readonly_fields = fields
 
 
 class FeedbackInline(ReadOnlyInline):
+    scope = scopes.FEEDBACK
     model = Feedback
     fields = ("round", "attitude", "result", "comment", "given_by", "created_at")
     readonly_fields = fields
@@ -210,6 +116,7 @@ class FeedbackInline(ReadOnlyInline):
 class TransitionInline(ReadOnlyInline):
     """The proposal's timeline."""
 
+    scope = scopes.TRANSITIONS
     model = Transition
     fields = ("at", "action_label", "assignment", "from_label", "to_label", "by", "note")
     readonly_fields = fields
@@ -276,8 +183,9 @@ def clock_table(clocks) -> str:
 
 
 @admin.register(Proposal)
-class ProposalAdmin(AuditHistoryAdmin, WorkflowAdmin):
-    steps = workflow.PROPOSAL_STEPS
+class ProposalAdmin(SavedThroughServiceAdmin, AuditHistoryAdmin, WorkflowAdmin):
+    workflow = workflow.PROPOSAL
+    scope = scopes.PROPOSALS
     list_display = (
         "case_display",
         "title",
@@ -381,7 +289,7 @@ class ProposalAdmin(AuditHistoryAdmin, WorkflowAdmin):
     inlines = (CoSignerInline, AssignmentInline, FeedbackInline, TransitionInline)
 
     def get_queryset(self, request):
-        visible = super().get_queryset(request).visible_to(request.user)
+        visible = super().get_queryset(request)
         # The admin asks for its queryset more than once a request; read the session once.
         if not hasattr(request, "current_session"):
             request.current_session = Session.objects.current()
@@ -448,29 +356,17 @@ class ProposalAdmin(AuditHistoryAdmin, WorkflowAdmin):
     def clocks(self, obj: Proposal) -> str:
         return clock_table(proposal_clocks(obj, timezone.localdate()))
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            services.proposal_create(proposal=obj, by=request.user)
+    def save_through(self, record, by, changes, related):
+        if record.pk is None:
+            services.proposal_create(
+                proposal=record, by=by, suggested_units=related.get("suggested_units", ())
+            )
             return
-        changes = {
-            name: form.cleaned_data[name] for name in form.changed_data if name in CONTENT_FIELDS
+        edited = {
+            name: value for name, value in {**changes, **related}.items() if name in CONTENT_FIELDS
         }
-        if changes:
-            services.proposal_update(proposal=obj, by=request.user, changes=changes)
-
-    def save_related(self, request, form, formsets, change):
-        # The many-to-many fields of an edit were saved by proposal_update with the rest.
-        if not change:
-            form.save_m2m()
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except WorkflowError as error:
-            self.message_user(request, error.message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+        if edited:
+            services.proposal_update(proposal=record, by=by, changes=edited)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is CoSigner:
@@ -484,24 +380,28 @@ class ProposalAdmin(AuditHistoryAdmin, WorkflowAdmin):
 
 
 class ReplyInline(ReadOnlyInline):
+    scope = scopes.REPLIES
     model = Reply
     fields = ("round", "result_class", "status", "reply_date", "signer", "review_note")
     readonly_fields = fields
 
 
 class ReturnRequestInline(ReadOnlyInline):
+    scope = scopes.RETURN_REQUESTS
     model = ReturnRequest
     fields = ("created_at", "reason", "suggested_unit", "decision", "decision_note")
     readonly_fields = fields
 
 
 class ExtensionRequestInline(ReadOnlyInline):
+    scope = scopes.EXTENSION_REQUESTS
     model = ExtensionRequest
     fields = ("created_at", "days", "reason", "decision", "decision_note")
     readonly_fields = fields
 
 
 class ContactInline(ReadOnlyInline):
+    scope = scopes.CONTACTS
     model = ContactLog
     fields = ("date", "way", "people", "note")
     readonly_fields = fields
@@ -509,6 +409,7 @@ class ContactInline(ReadOnlyInline):
 
 
 class JointOpinionInline(ReadOnlyInline):
+    scope = scopes.JOINT_OPINIONS
     model = JointOpinion
     fields = ("text", "submitted_by", "created_at")
     readonly_fields = fields
@@ -530,7 +431,8 @@ class AssignmentOverdueFilter(admin.SimpleListFilter):
 
 @admin.register(Assignment)
 class AssignmentAdmin(AuditHistoryAdmin, WorkflowAdmin):
-    steps = workflow.ASSIGNMENT_STEPS
+    workflow = workflow.ASSIGNMENT
+    scope = scopes.ASSIGNMENTS
     list_display = ("proposal", "unit", "role", "status", "assigned_on", "due_on", "days_left")
     list_filter = (
         "status",
@@ -560,9 +462,6 @@ class AssignmentAdmin(AuditHistoryAdmin, WorkflowAdmin):
         ExtensionRequestInline,
     )
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
-
     def has_add_permission(self, request) -> bool:
         return False  # assignments are made by the assign step of a proposal
 
@@ -580,30 +479,10 @@ class AssignmentAdmin(AuditHistoryAdmin, WorkflowAdmin):
         return format_html('<a href="{}">{}</a>', url, obj.proposal)
 
 
-class StepOnlyAdmin(WorkflowAdmin):
-    """Records made by a step elsewhere and decided here: nothing is typed in directly."""
-
-    # Records hanging off an assignment are seen by whoever may see the assignment.
-    scoped_by_assignment = False
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if self.scoped_by_assignment:
-            visible = Assignment.objects.visible_to(request.user)
-            queryset = queryset.filter(assignment__in=visible)
-        return queryset
-
-
 @admin.register(ReturnRequest)
 class ReturnRequestAdmin(StepOnlyAdmin):
-    steps = workflow.RETURN_REQUEST_STEPS
-    scoped_by_assignment = True
+    workflow = workflow.RETURN_REQUEST
+    scope = scopes.RETURN_REQUESTS
     list_display = ("assignment", "created_at", "decision")
     list_filter = ("decision",)
     list_select_related = ("assignment__unit", "assignment__proposal")
@@ -612,8 +491,8 @@ class ReturnRequestAdmin(StepOnlyAdmin):
 
 @admin.register(ExtensionRequest)
 class ExtensionRequestAdmin(StepOnlyAdmin):
-    steps = workflow.EXTENSION_REQUEST_STEPS
-    scoped_by_assignment = True
+    workflow = workflow.EXTENSION_REQUEST
+    scope = scopes.EXTENSION_REQUESTS
     list_display = ("assignment", "days", "created_at", "decision")
     list_filter = ("decision",)
     list_select_related = ("assignment__unit", "assignment__proposal")
@@ -622,8 +501,8 @@ class ExtensionRequestAdmin(StepOnlyAdmin):
 
 @admin.register(Reply)
 class ReplyAdmin(AuditHistoryAdmin, StepOnlyAdmin):
-    steps = workflow.REPLY_STEPS
-    scoped_by_assignment = True
+    workflow = workflow.REPLY
+    scope = scopes.REPLIES
     list_display = ("assignment", "round", "result_class", "status", "reply_date")
     list_filter = ("status", "result_class")
     list_select_related = ("assignment__unit", "assignment__proposal", "result_class")
@@ -642,15 +521,12 @@ class ReplyAdmin(AuditHistoryAdmin, StepOnlyAdmin):
 
 @admin.register(CoSigner)
 class CoSignerAdmin(StepOnlyAdmin):
-    steps = workflow.COSIGNER_STEPS
+    workflow = workflow.COSIGNER
+    scope = scopes.COSIGNERS
     list_display = ("proposal", "member", "status", "deadline")
     list_filter = ("status",)
     list_select_related = ("proposal", "member")
     fields = ("proposal", "member", "status", "deadline", "responded_at")
-
-    def get_queryset(self, request):
-        visible = Proposal.objects.visible_to(request.user)
-        return super().get_queryset(request).filter(proposal__in=visible)
 
 
 # --- key proposals and supervision ---------------------------------------------------------
@@ -658,7 +534,8 @@ class CoSignerAdmin(StepOnlyAdmin):
 
 @admin.register(KeyNomination)
 class KeyNominationAdmin(StepOnlyAdmin):
-    steps = workflow.KEY_NOMINATION_STEPS
+    workflow = workflow.KEY_NOMINATION
+    scope = scopes.KEY_NOMINATIONS
     list_display = ("proposal", "nominated_by", "nominated_on", "decision", "decided_on")
     list_filter = ("decision", "nominated_by")
     list_select_related = ("proposal",)
@@ -675,12 +552,9 @@ class KeyNominationAdmin(StepOnlyAdmin):
         "decision_note",
     )
 
-    def get_queryset(self, request):
-        visible = Proposal.objects.visible_to(request.user)
-        return super().get_queryset(request).filter(proposal__in=visible)
-
 
 class SupervisionEventInline(ReadOnlyInline):
+    scope = scopes.SUPERVISION_EVENTS
     model = SupervisionEvent
     fields = ("date", "method", "participants", "place", "notes")
     readonly_fields = fields
@@ -691,7 +565,8 @@ class SupervisionEventInline(ReadOnlyInline):
 class SupervisionAdmin(AuditHistoryAdmin, StepOnlyAdmin):
     """Leaders open this page to record the supervision of the key proposals they lead."""
 
-    steps = workflow.SUPERVISION_STEPS
+    workflow = workflow.SUPERVISION
+    scope = scopes.SUPERVISIONS
     list_display = ("proposal", "leader_list", "committee", "status", "reported_on")
     list_filter = ("status", "committee")
     list_select_related = ("proposal", "committee")
@@ -700,10 +575,7 @@ class SupervisionAdmin(AuditHistoryAdmin, StepOnlyAdmin):
     inlines = (SupervisionEventInline,)
 
     def get_queryset(self, request):
-        visible = Proposal.objects.visible_to(request.user)
-        return (
-            super().get_queryset(request).filter(proposal__in=visible).prefetch_related("leaders")
-        )
+        return super().get_queryset(request).prefetch_related("leaders")
 
     @admin.display(description=_("leading leaders"))
     def leader_list(self, obj: Supervision) -> str:
@@ -714,6 +586,7 @@ class SupervisionAdmin(AuditHistoryAdmin, StepOnlyAdmin):
 
 
 class LookBackItemInline(ReadOnlyInline):
+    scope = scopes.LOOKBACK_ITEMS
     model = LookBackItem
     fields = ("assignment", "reply", "outcome", "decision", "reclassified_to")
     readonly_fields = fields
@@ -733,7 +606,8 @@ class LookBackItemInline(ReadOnlyInline):
 
 
 @admin.register(LookBackCampaign)
-class LookBackCampaignAdmin(ModelAdmin):
+class LookBackCampaignAdmin(ScopedAdmin):
+    scope = scopes.LOOKBACK_CAMPAIGNS
     list_display = ("name", "year", "session", "starts_on", "ends_on", "committee")
     list_filter = ("year", "session")
     search_fields = ("name",)
@@ -763,8 +637,8 @@ class LookBackCampaignAdmin(ModelAdmin):
 
 @admin.register(LookBackItem)
 class LookBackItemAdmin(AuditHistoryAdmin, StepOnlyAdmin):
-    steps = workflow.LOOK_BACK_ITEM_STEPS
-    scoped_by_assignment = True
+    workflow = workflow.LOOK_BACK_ITEM
+    scope = scopes.LOOKBACK_ITEMS
     list_display = (
         "assignment",
         "campaign",

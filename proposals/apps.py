@@ -13,7 +13,7 @@ TABLES = (
     "evaluationvote",
     "award",
 )
-# Workflow records: created and moved only through proposals/services.py.
+# Workflow records: created and moved only through the services (proposals/services/).
 RECORDS = (
     "proposal",
     "cosigner",
@@ -38,8 +38,9 @@ class ProposalsConfig(AppConfig):
 
     name = "proposals"
     verbose_name = _("Proposals")
-    # Admin permissions. Who may take which workflow step is policies.py's business; these
-    # only decide which admin pages a role can open. Nobody deletes workflow records.
+    # Admin permissions: which admin pages a role opens and which plain records it types in.
+    # Who may take a workflow step is its declaration's (workflow.py); which records a role
+    # reads, its scope's (scopes.py). Nobody deletes workflow records.
     role_permissions = {
         Role.PROPOSAL_OFFICE: {
             **dict.fromkeys(TABLES, ("view", "add", "change")),

@@ -41,40 +41,90 @@ class ProposalAction(models.TextChoices):
     LOOK_BACK_REOPEN = "look_back_reopen", _("Reopened after a look-back review")
 
 
-S = ProposalStatus
-A = ProposalAction
-
 # action -> (states it may start from, states it may end in)
 PROPOSAL_TRANSITIONS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    A.SUBMIT: (frozenset({S.DRAFT}), frozenset({S.AWAITING_COSIGNERS, S.SUBMITTED})),
-    A.COMPLETE_COSIGNING: (frozenset({S.AWAITING_COSIGNERS}), frozenset({S.SUBMITTED})),
-    A.ACCEPT: (frozenset({S.SUBMITTED}), frozenset({S.ACCEPTED})),
-    A.REJECT: (frozenset({S.SUBMITTED}), frozenset({S.NOT_ACCEPTED})),
-    A.MERGE: (frozenset({S.SUBMITTED}), frozenset({S.MERGED})),
-    A.CONVERT: (frozenset({S.SUBMITTED}), frozenset({S.CONVERTED})),
-    A.RETURN_FOR_REVISION: (frozenset({S.SUBMITTED}), frozenset({S.DRAFT})),
-    # 撤案: any time before assignment.
-    A.WITHDRAW: (
-        frozenset({S.DRAFT, S.AWAITING_COSIGNERS, S.SUBMITTED, S.ACCEPTED}),
-        frozenset({S.WITHDRAWN}),
+    ProposalAction.SUBMIT: (
+        frozenset({ProposalStatus.DRAFT}),
+        frozenset({ProposalStatus.AWAITING_COSIGNERS, ProposalStatus.SUBMITTED}),
     ),
-    A.ASSIGN: (frozenset({S.ACCEPTED}), frozenset({S.ASSIGNED})),
+    ProposalAction.COMPLETE_COSIGNING: (
+        frozenset({ProposalStatus.AWAITING_COSIGNERS}),
+        frozenset({ProposalStatus.SUBMITTED}),
+    ),
+    ProposalAction.ACCEPT: (
+        frozenset({ProposalStatus.SUBMITTED}),
+        frozenset({ProposalStatus.ACCEPTED}),
+    ),
+    ProposalAction.REJECT: (
+        frozenset({ProposalStatus.SUBMITTED}),
+        frozenset({ProposalStatus.NOT_ACCEPTED}),
+    ),
+    ProposalAction.MERGE: (
+        frozenset({ProposalStatus.SUBMITTED}),
+        frozenset({ProposalStatus.MERGED}),
+    ),
+    ProposalAction.CONVERT: (
+        frozenset({ProposalStatus.SUBMITTED}),
+        frozenset({ProposalStatus.CONVERTED}),
+    ),
+    ProposalAction.RETURN_FOR_REVISION: (
+        frozenset({ProposalStatus.SUBMITTED}),
+        frozenset({ProposalStatus.DRAFT}),
+    ),
+    # 撤案: any time before assignment.
+    ProposalAction.WITHDRAW: (
+        frozenset(
+            {
+                ProposalStatus.DRAFT,
+                ProposalStatus.AWAITING_COSIGNERS,
+                ProposalStatus.SUBMITTED,
+                ProposalStatus.ACCEPTED,
+            }
+        ),
+        frozenset({ProposalStatus.WITHDRAWN}),
+    ),
+    ProposalAction.ASSIGN: (
+        frozenset({ProposalStatus.ACCEPTED}),
+        frozenset({ProposalStatus.ASSIGNED}),
+    ),
     # Taken by the services themselves: the first unit acknowledging, the last reply approved.
-    A.START_HANDLING: (frozenset({S.ASSIGNED}), frozenset({S.HANDLING})),
-    A.MARK_REPLIED: (frozenset({S.HANDLING}), frozenset({S.REPLIED})),
+    ProposalAction.START_HANDLING: (
+        frozenset({ProposalStatus.ASSIGNED}),
+        frozenset({ProposalStatus.HANDLING}),
+    ),
+    ProposalAction.MARK_REPLIED: (
+        frozenset({ProposalStatus.HANDLING}),
+        frozenset({ProposalStatus.REPLIED}),
+    ),
     # Satisfied -> closed; unsatisfied -> handled again.
-    A.FEEDBACK: (frozenset({S.REPLIED}), frozenset({S.CLOSED, S.HANDLING})),
+    ProposalAction.FEEDBACK: (
+        frozenset({ProposalStatus.REPLIED}),
+        frozenset({ProposalStatus.CLOSED, ProposalStatus.HANDLING}),
+    ),
     # A look-back review finds a promise not kept: another handling round.
-    A.LOOK_BACK_REOPEN: (frozenset({S.REPLIED, S.CLOSED}), frozenset({S.HANDLING})),
+    ProposalAction.LOOK_BACK_REOPEN: (
+        frozenset({ProposalStatus.REPLIED, ProposalStatus.CLOSED}),
+        frozenset({ProposalStatus.HANDLING}),
+    ),
 }
 # Still being worked on: proposals of an earlier session in these states are carried over
 # into the current session's lists.
-OPEN_STATES = frozenset({S.ASSIGNED, S.HANDLING, S.REPLIED})
+OPEN_STATES = frozenset({ProposalStatus.ASSIGNED, ProposalStatus.HANDLING, ProposalStatus.REPLIED})
 
 # Reviewed proposals whose numbers count and whose handling is on record.
-ACCEPTED_STATES = frozenset({S.ACCEPTED, S.ASSIGNED, S.HANDLING, S.REPLIED, S.CLOSED})
+ACCEPTED_STATES = frozenset(
+    {
+        ProposalStatus.ACCEPTED,
+        ProposalStatus.ASSIGNED,
+        ProposalStatus.HANDLING,
+        ProposalStatus.REPLIED,
+        ProposalStatus.CLOSED,
+    }
+)
 # States in which a host may take in merged proposals.
-MERGE_HOST_STATES = ACCEPTED_STATES - {S.CLOSED}
+MERGE_HOST_STATES = ACCEPTED_STATES - {ProposalStatus.CLOSED}
+# Key proposals are chosen among accepted proposals still being worked on.
+NOMINABLE_STATES = ACCEPTED_STATES - {ProposalStatus.CLOSED}
 
 
 class AssignmentStatus(models.TextChoices):
@@ -100,44 +150,84 @@ class AssignmentAction(models.TextChoices):
     REOPEN = "reopen", _("Handle again")
 
 
-AS = AssignmentStatus
-AA = AssignmentAction
-
 ASSIGNMENT_TRANSITIONS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    AA.ACKNOWLEDGE: (frozenset({AS.ASSIGNED}), frozenset({AS.ACKNOWLEDGED})),
-    AA.REQUEST_RETURN: (
-        frozenset({AS.ASSIGNED, AS.ACKNOWLEDGED}),
-        frozenset({AS.RETURN_REQUESTED}),
+    AssignmentAction.ACKNOWLEDGE: (
+        frozenset({AssignmentStatus.ASSIGNED}),
+        frozenset({AssignmentStatus.ACKNOWLEDGED}),
     ),
-    AA.APPROVE_RETURN: (frozenset({AS.RETURN_REQUESTED}), frozenset({AS.RETURNED})),
+    AssignmentAction.REQUEST_RETURN: (
+        frozenset({AssignmentStatus.ASSIGNED, AssignmentStatus.ACKNOWLEDGED}),
+        frozenset({AssignmentStatus.RETURN_REQUESTED}),
+    ),
+    AssignmentAction.APPROVE_RETURN: (
+        frozenset({AssignmentStatus.RETURN_REQUESTED}),
+        frozenset({AssignmentStatus.RETURNED}),
+    ),
     # A refused return leaves the unit holding the proposal, as if it had acknowledged.
-    AA.REJECT_RETURN: (frozenset({AS.RETURN_REQUESTED}), frozenset({AS.ACKNOWLEDGED})),
-    # An approved extension moves the due date, not the state.
-    AA.EXTEND: (
-        frozenset({AS.ASSIGNED, AS.ACKNOWLEDGED, AS.REPLY_SUBMITTED}),
-        frozenset({AS.ASSIGNED, AS.ACKNOWLEDGED, AS.REPLY_SUBMITTED}),
+    AssignmentAction.REJECT_RETURN: (
+        frozenset({AssignmentStatus.RETURN_REQUESTED}),
+        frozenset({AssignmentStatus.ACKNOWLEDGED}),
     ),
-    AA.SUBMIT_OPINION: (frozenset({AS.ACKNOWLEDGED}), frozenset({AS.OPINION_SUBMITTED})),
-    AA.SUBMIT_REPLY: (frozenset({AS.ACKNOWLEDGED}), frozenset({AS.REPLY_SUBMITTED})),
-    AA.APPROVE_REPLY: (frozenset({AS.REPLY_SUBMITTED}), frozenset({AS.REPLIED})),
-    AA.SEND_BACK_REPLY: (frozenset({AS.REPLY_SUBMITTED}), frozenset({AS.ACKNOWLEDGED})),
-    AA.REOPEN: (frozenset({AS.REPLIED}), frozenset({AS.ACKNOWLEDGED})),
+    # An approved extension moves the due date, not the state.
+    AssignmentAction.EXTEND: (
+        frozenset(
+            {
+                AssignmentStatus.ASSIGNED,
+                AssignmentStatus.ACKNOWLEDGED,
+                AssignmentStatus.REPLY_SUBMITTED,
+            }
+        ),
+        frozenset(
+            {
+                AssignmentStatus.ASSIGNED,
+                AssignmentStatus.ACKNOWLEDGED,
+                AssignmentStatus.REPLY_SUBMITTED,
+            }
+        ),
+    ),
+    AssignmentAction.SUBMIT_OPINION: (
+        frozenset({AssignmentStatus.ACKNOWLEDGED}),
+        frozenset({AssignmentStatus.OPINION_SUBMITTED}),
+    ),
+    AssignmentAction.SUBMIT_REPLY: (
+        frozenset({AssignmentStatus.ACKNOWLEDGED}),
+        frozenset({AssignmentStatus.REPLY_SUBMITTED}),
+    ),
+    AssignmentAction.APPROVE_REPLY: (
+        frozenset({AssignmentStatus.REPLY_SUBMITTED}),
+        frozenset({AssignmentStatus.REPLIED}),
+    ),
+    AssignmentAction.SEND_BACK_REPLY: (
+        frozenset({AssignmentStatus.REPLY_SUBMITTED}),
+        frozenset({AssignmentStatus.ACKNOWLEDGED}),
+    ),
+    AssignmentAction.REOPEN: (
+        frozenset({AssignmentStatus.REPLIED}),
+        frozenset({AssignmentStatus.ACKNOWLEDGED}),
+    ),
 }
 
 # Assignments still on a unit's desk.
 OPEN_ASSIGNMENT_STATES = frozenset(
-    {AS.ASSIGNED, AS.ACKNOWLEDGED, AS.RETURN_REQUESTED, AS.REPLY_SUBMITTED}
+    {
+        AssignmentStatus.ASSIGNED,
+        AssignmentStatus.ACKNOWLEDGED,
+        AssignmentStatus.RETURN_REQUESTED,
+        AssignmentStatus.REPLY_SUBMITTED,
+    }
 )
 # A unit works on its assignment only while the proposal itself is being handled; once the
 # proposal is replied, a joint unit that never sent its opinion can do nothing more.
-PROPOSAL_HANDLING_STATES = frozenset({S.ASSIGNED, S.HANDLING})
+PROPOSAL_HANDLING_STATES = frozenset({ProposalStatus.ASSIGNED, ProposalStatus.HANDLING})
 
 # Steps that move no status but may be taken only in some states (the other steps are
 # governed by the transition tables above).
-INVITE_COSIGNER_STATES = frozenset({S.DRAFT})
+INVITE_COSIGNER_STATES = frozenset({ProposalStatus.DRAFT})
 ADD_UNIT_STATES = PROPOSAL_HANDLING_STATES
-REQUEST_EXTENSION_STATES = frozenset({AS.ASSIGNED, AS.ACKNOWLEDGED})
-LOG_CONTACT_STATES = frozenset({AS.ASSIGNED, AS.ACKNOWLEDGED, AS.REPLY_SUBMITTED})
+REQUEST_EXTENSION_STATES = frozenset({AssignmentStatus.ASSIGNED, AssignmentStatus.ACKNOWLEDGED})
+LOG_CONTACT_STATES = frozenset(
+    {AssignmentStatus.ASSIGNED, AssignmentStatus.ACKNOWLEDGED, AssignmentStatus.REPLY_SUBMITTED}
+)
 
 
 class AssignmentRole(models.TextChoices):

@@ -1,93 +1,167 @@
-"""What each user may see of the records hanging off proposals: one mechanism for the
-pages, the admin and the API, built on ``Proposal/Assignment.objects.visible_to``."""
+"""Who reads which of the proposals' records: one ``Scope`` per model, read alike by the
+staff pages, the admin and the API (hcppcc/core/scopes.py).
 
-from django.db.models import Q, QuerySet
+The office, leaders and auditors read everything. A handling unit's user reads the
+proposals it was assigned and its own unit's handling; a member reads their own and
+co-signed proposals and how they are handled, but of replies only those approved, and
+nothing of what passes between a unit and the office. Committee staff read proposals (to
+link activities to them) but not their handling.
+"""
 
+from django.db.models import Q
+
+from hcppcc.core.scopes import Scope
 from hcppcc.directory.choices import Role
-from proposals.choices import ReplyStatus
+from hcppcc.directory.models import Member
+from proposals.choices import AssignmentRole, AssignmentStatus, ReplyStatus
 from proposals.models import (
     Assignment,
+    ContactLog,
+    CoSigner,
+    ExtensionRequest,
     Feedback,
+    JointOpinion,
     KeyNomination,
     LookBackCampaign,
     LookBackItem,
     Proposal,
     Reply,
+    ReturnRequest,
     Supervision,
+    SupervisionEvent,
     Transition,
 )
-from proposals.models.lifecycle import READ_ALL_ROLES
+
+READ_ALL = frozenset({Role.PROPOSAL_OFFICE, Role.LEADER, Role.AUDITOR})
 
 
-def reads_everything(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.has_role(*READ_ALL_ROLES))
+def _unit_id(user) -> int:
+    # A unit user without a unit reads nothing of a unit's (no id is 0).
+    return user.handling_unit_id or 0
 
 
-def _handling_proposals(user) -> QuerySet:
-    """The proposals whose handling the user may follow: all for the office, leaders and
-    auditors; a unit's own; a member's own. Committee staff read proposals (to link
-    activities to them) but not how they are handled."""
-    if reads_everything(user):
-        return Proposal.objects.all()
-    if user.is_authenticated and user.has_role(Role.HANDLING_UNIT, Role.MEMBER):
-        return Proposal.objects.visible_to(user)
-    return Proposal.objects.none()
+def _member_id(user) -> int:
+    return Member.objects.filter(user=user).values_list("pk", flat=True).first() or 0
 
 
-def _handling_only(user) -> bool:
-    """A unit user's view: its own handling, without the proposer's view on top."""
-    return reads_everything(user) or (user.is_authenticated and user.has_role(Role.HANDLING_UNIT))
+def _assigned_to_unit_of(field: str, user) -> Q:
+    assigned = Assignment.objects.filter(unit_id=_unit_id(user)).values("proposal_id")
+    return Q(**{f"{field}__in": assigned})
 
 
-def replies(user) -> QuerySet:
-    """Replies on the assignments the user sees; a proposer sees them once approved (not
-    drafts under review, not the office's notes on one sent back)."""
-    visible = Reply.objects.filter(assignment__in=Assignment.objects.visible_to(user))
-    if _handling_only(user):
-        return visible
-    return visible.filter(status=ReplyStatus.APPROVED)
+def _assigned_to_unit(user) -> Q:
+    return _assigned_to_unit_of("pk", user)
 
 
-def requests(model, user) -> QuerySet:
-    """Return or extension requests: between a unit and the office, not the proposer's."""
-    if not _handling_only(user):
-        return model.objects.none()
-    return model.objects.filter(assignment__in=Assignment.objects.visible_to(user))
-
-
-def feedback(user) -> QuerySet:
-    return Feedback.objects.filter(proposal__in=_handling_proposals(user))
-
-
-def key_nominations(user) -> QuerySet:
-    return KeyNomination.objects.filter(proposal__in=_handling_proposals(user))
-
-
-def supervisions(user) -> QuerySet:
-    return Supervision.objects.filter(proposal__in=_handling_proposals(user))
-
-
-def transitions(user, proposal) -> QuerySet:
-    """A proposal's log as the user may read it: all of it for the office, leaders and
-    auditors; the proposal's own steps and the user's own unit's for a unit user; the
-    proposal's own steps for its proposer."""
-    log = Transition.objects.filter(proposal=proposal)
-    if reads_everything(user):
-        return log
-    own = Assignment.objects.none()
-    if user.is_authenticated and user.has_role(Role.HANDLING_UNIT) and user.handling_unit_id:
-        own = Assignment.objects.filter(proposal=proposal, unit_id=user.handling_unit_id)
-    return log.filter(Q(assignment=None) | Q(assignment__in=own))
-
-
-def lookback_campaigns(user) -> QuerySet:
-    """Look-back reviews are the office's: leaders and auditors read them too."""
-    return (
-        LookBackCampaign.objects.all()
-        if reads_everything(user)
-        else LookBackCampaign.objects.none()
+def _proposed_by_member(user) -> Q:
+    member_id = _member_id(user)
+    return Q(lead_member_id=member_id) | Q(
+        pk__in=CoSigner.objects.filter(member_id=member_id).values("proposal_id")
     )
 
 
-def lookback_items(user) -> QuerySet:
-    return LookBackItem.objects.all() if reads_everything(user) else LookBackItem.objects.none()
+# The proposals a user reads: their text, proposer and state.
+PROPOSALS = Scope(
+    Proposal,
+    everything=READ_ALL | {Role.COMMITTEE_STAFF},
+    own={Role.HANDLING_UNIT: _assigned_to_unit, Role.MEMBER: _proposed_by_member},
+)
+# The proposals whose handling a user follows: committee staff are not among them.
+HANDLING = Scope(
+    Proposal,
+    everything=READ_ALL,
+    own={Role.HANDLING_UNIT: _assigned_to_unit, Role.MEMBER: _proposed_by_member},
+)
+
+
+def _own_unit(user) -> Q:
+    return Q(unit_id=_unit_id(user))
+
+
+def _of_own_proposals(user) -> Q:
+    return Q(proposal__in=Proposal.objects.filter(_proposed_by_member(user)).values("pk"))
+
+
+ASSIGNMENTS = Scope(
+    Assignment,
+    everything=READ_ALL,
+    own={Role.HANDLING_UNIT: _own_unit, Role.MEMBER: _of_own_proposals},
+)
+
+
+def _on_unit_assignments(user) -> Q:
+    return Q(assignment__unit_id=_unit_id(user))
+
+
+def _approved_for_member(user) -> Q:
+    """A proposer reads a reply once the office approved it: not a draft under review,
+    nor the office's note on one sent back."""
+    assignments = Assignment.objects.filter(_of_own_proposals(user))
+    return Q(assignment__in=assignments.values("pk"), status=ReplyStatus.APPROVED)
+
+
+REPLIES = Scope(
+    Reply,
+    everything=READ_ALL,
+    own={
+        Role.HANDLING_UNIT: _on_unit_assignments,
+        Role.MEMBER: _approved_for_member,
+    },
+)
+
+
+# Return and extension requests pass between a unit and the office, not the proposer.
+RETURN_REQUESTS = Scope(
+    ReturnRequest, everything=READ_ALL, own={Role.HANDLING_UNIT: _on_unit_assignments}
+)
+EXTENSION_REQUESTS = Scope(
+    ExtensionRequest, everything=READ_ALL, own={Role.HANDLING_UNIT: _on_unit_assignments}
+)
+
+
+def _opinions_of_unit(user) -> Q:
+    """A unit reads its own joint opinions and those sent to it as the lead unit."""
+    led = Assignment.objects.filter(unit_id=_unit_id(user), role=AssignmentRole.LEAD).exclude(
+        status=AssignmentStatus.RETURNED
+    )
+    return Q(assignment__unit_id=_unit_id(user)) | Q(
+        assignment__proposal_id__in=led.values("proposal_id")
+    )
+
+
+# Joint opinions go to the lead unit, not to the proposer.
+JOINT_OPINIONS = Scope(
+    JointOpinion, everything=READ_ALL, own={Role.HANDLING_UNIT: _opinions_of_unit}
+)
+
+COSIGNERS = PROPOSALS.below(CoSigner, "proposal")
+CONTACTS = ASSIGNMENTS.below(ContactLog, "assignment")
+FEEDBACK = HANDLING.below(Feedback, "proposal")
+KEY_NOMINATIONS = HANDLING.below(KeyNomination, "proposal")
+SUPERVISIONS = HANDLING.below(Supervision, "proposal")
+SUPERVISION_EVENTS = SUPERVISIONS.below(SupervisionEvent, "supervision")
+
+# Look-back reviews are the office's; leaders and auditors read them too.
+LOOKBACK_CAMPAIGNS = Scope(LookBackCampaign, everything=READ_ALL)
+LOOKBACK_ITEMS = Scope(LookBackItem, everything=READ_ALL)
+
+
+def _unit_timeline(user) -> Q:
+    """A unit user reads a proposal's own steps and its own unit's, not other units'."""
+    return _assigned_to_unit_of("proposal", user) & (
+        Q(assignment=None) | Q(assignment__unit_id=_unit_id(user))
+    )
+
+
+def _member_timeline(user) -> Q:
+    """A proposer reads the proposal's own steps, not each unit's."""
+    own = Proposal.objects.filter(_proposed_by_member(user)).values("pk")
+    return Q(proposal__in=own, assignment=None)
+
+
+# A proposal's timeline (办理过程).
+TRANSITIONS = Scope(
+    Transition,
+    everything=READ_ALL,
+    own={Role.HANDLING_UNIT: _unit_timeline, Role.MEMBER: _member_timeline},
+)

@@ -360,7 +360,6 @@ CURRENT = (  # this year's session, still being handled
     (0.15, ProposalStatus.CLOSED),
     (0.10, ProposalStatus.NOT_ACCEPTED),
 )
-EXTRA_ROLES = (AssignmentRole.JOINT, AssignmentRole.JOINT, AssignmentRole.SEPARATE)
 HANDLED = {
     ProposalStatus.ASSIGNED,
     ProposalStatus.HANDLING,

@@ -5,22 +5,27 @@ import dataclasses
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from activities import scopes, workflow
-from activities.choices import ReportStatus
+from activities import scopes, services, workflow
+from activities.api.serializers import (
+    ActivitySerializer,
+    ActivityWriteSerializer,
+    BulletinSerializer,
+    OpinionReportSerializer,
+    OpinionReportWriteSerializer,
+)
 from activities.filtersets import ActivityFilterSet, OpinionReportFilterSet
-from activities.models import Activity, Bulletin, OpinionReport
 from activities.selectors import member_scorecards, yearly_figures
 from hcppcc.core.api.etags import ETagMixin
 from hcppcc.core.api.exports import ExportMixin
+from hcppcc.core.api.scoped import ScopedViewSetMixin
 from hcppcc.core.api.writes import RecordWriteMixin
-from hcppcc.core.workflow.errors import IllegalTransition
+from hcppcc.core.workflow.api import WorkflowViewSet
 from hcppcc.directory.models import Member
-from proposals.api.views import WorkflowViewSet
 from proposals.selectors import unit_scorecards
 
 
@@ -34,109 +39,50 @@ def year_param(request) -> int:
     return year
 
 
-class ActivitySerializer(serializers.ModelSerializer):
-    kind = serializers.StringRelatedField()
-    committees = serializers.StringRelatedField(many=True)
-    leaders = serializers.StringRelatedField(many=True)
-
-    class Meta:
-        model = Activity
-        fields = (
-            "id",
-            "kind",
-            "title",
-            "starts_on",
-            "ends_on",
-            "places",
-            "committees",
-            "leaders",
-            "status",
-            "report_title",
-            "is_demo",
-        )
-        read_only_fields = fields
-
-
-class ActivityWriteSerializer(serializers.ModelSerializer):
-    """An activity as committee staff enter it; it is marked done by its step."""
-
-    class Meta:
-        model = Activity
-        fields = (
-            "id",
-            "kind",
-            "title",
-            "starts_on",
-            "ends_on",
-            "places",
-            "committees",
-            "leaders",
-            "partners",
-            "organizations",
-            "report_title",
-            "report_text",
-            "status",
-        )
-
-    def validate_status(self, value):
-        if self.instance is not None and value != self.instance.status:
-            raise ValidationError(_("A planned activity is marked done by its step (mark-done)."))
-        return value
-
-
 class ActivityViewSet(RecordWriteMixin, WorkflowViewSet):
     serializer_class = ActivitySerializer
     write_serializer_class = ActivityWriteSerializer
     filterset_class = ActivityFilterSet
-    steps = workflow.ACTIVITY_STEPS
+    scope = scopes.ACTIVITIES
+    workflow = workflow.ACTIVITY
 
     def get_queryset(self):
-        return scopes.activities(self.request.user).for_list().order_by("-starts_on", "-id")
+        return super().get_queryset().for_list().order_by("-starts_on", "-id")
 
-
-class OpinionReportSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = OpinionReport
-        fields = ("id", "title", "content", "received_on", "status", "bulletin", "is_demo")
-        read_only_fields = fields
-
-
-class OpinionReportWriteSerializer(serializers.ModelSerializer):
-    """A report as received; adopting, declining and sending it on are its steps."""
-
-    class Meta:
-        model = OpinionReport
-        fields = ("id", "title", "content", "received_on", "members", "organizations")
+    def save_through(self, record, **fields):
+        return services.activity_save(activity=record, **fields)
 
 
 class OpinionReportViewSet(RecordWriteMixin, WorkflowViewSet):
     serializer_class = OpinionReportSerializer
     write_serializer_class = OpinionReportWriteSerializer
     filterset_class = OpinionReportFilterSet
-
-    def check_editable(self, report) -> None:
-        if report.status != ReportStatus.RECEIVED:
-            raise IllegalTransition(_("Only a report not yet decided on can be edited."))
-
-    steps = workflow.REPORT_STEPS
+    scope = scopes.OPINION_REPORTS
+    workflow = workflow.REPORT
 
     def get_queryset(self):
-        return scopes.opinion_reports(self.request.user).order_by("-received_on", "-id")
+        return super().get_queryset().order_by("-received_on", "-id")
+
+    def save_through(self, record, **fields):
+        return services.report_save(report=record, **fields)
 
 
-class BulletinSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Bulletin
-        fields = ("id", "series", "year", "number", "issued_on", "is_demo")
-        read_only_fields = ("is_demo",)
-
-
-class BulletinViewSet(RecordWriteMixin, ETagMixin, ExportMixin, viewsets.ReadOnlyModelViewSet):
+class BulletinViewSet(
+    ScopedViewSetMixin,
+    RecordWriteMixin,
+    ETagMixin,
+    ExportMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
     serializer_class = BulletinSerializer
+    scope = scopes.BULLETINS
     filterset_fields = ("year", "series")
 
     def get_queryset(self):
-        return scopes.bulletins(self.request.user).order_by("-year", "-number")
+        return super().get_queryset().order_by("-year", "-number")
+
+    def save_through(self, record, *, related, **fields):
+        return services.bulletin_save(bulletin=record, **fields)
 
 
 YEAR = OpenApiParameter("year", int, required=True, description="1949–2999, e.g. 2020")
@@ -147,7 +93,7 @@ class YearlyFiguresView(APIView):
 
     @extend_schema(parameters=[YEAR], responses=OpenApiTypes.OBJECT)
     def get(self, request):
-        if not scopes.reads_the_work(request.user):
+        if not scopes.ACTIVITIES.reads_everything(request.user):
             raise NotFound()
         return Response(yearly_figures(year_param(request)))
 
@@ -157,7 +103,7 @@ class UnitScorecardsView(APIView):
 
     @extend_schema(parameters=[YEAR], responses=OpenApiTypes.OBJECT)
     def get(self, request):
-        if not scopes.reads_the_work(request.user):
+        if not scopes.ACTIVITIES.reads_everything(request.user):
             raise NotFound()
         year = year_param(request)
         cards = unit_scorecards(year)
@@ -194,7 +140,7 @@ class MemberScorecardView(APIView):
     def get(self, request, pk: int):
         member = Member.objects.filter(pk=pk).first()
         own = member is not None and getattr(request.user, "member", None) == member
-        if member is None or not (scopes.reads_the_work(request.user) or own):
+        if member is None or not (scopes.ACTIVITIES.reads_everything(request.user) or own):
             raise NotFound()
         (card,) = member_scorecards(year_param(request), members=[member])
         return Response(

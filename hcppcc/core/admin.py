@@ -1,11 +1,12 @@
 """The project's ModelAdmin bases: every change form refuses to save over a save made
 after it was opened (``hcppcc.core.stale``); audited records add their read-only history."""
 
-from django.contrib import admin
-from django.http import HttpResponseNotAllowed
+from django.contrib import admin, messages
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from hcppcc.core.stale import StaleEditAdminMixin
+from hcppcc.core.workflow.errors import WorkflowError
 
 
 class ModelAdmin(StaleEditAdminMixin, admin.ModelAdmin):
@@ -20,3 +21,37 @@ class AuditHistoryAdmin(StaleEditAdminMixin, SimpleHistoryAdmin):
         if request.method != "GET":
             return HttpResponseNotAllowed(["GET"])
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class SavedThroughServiceAdmin:
+    """A change form that saves through its app's service rather than the form's own save,
+    so that the service's rules of what may still change, and its permission check, hold
+    in the admin as in the API. ``save_through(record, by, changes, related)`` calls it; a
+    refusal (a ``WorkflowError``) is shown as a message and nothing is saved."""
+
+    def save_through(self, record, by, changes: dict, related: dict):
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        many = {field.name for field in obj._meta.many_to_many}
+        edited = [name for name in form.changed_data if name in form.cleaned_data]
+        if change and not edited:
+            return
+        self.save_through(
+            obj,
+            request.user,
+            {name: form.cleaned_data[name] for name in edited if name not in many},
+            {name: form.cleaned_data[name] for name in edited if name in many},
+        )
+
+    def save_related(self, request, form, formsets, change):
+        # The many-to-many fields were saved by the service with the rest.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except WorkflowError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())

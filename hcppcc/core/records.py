@@ -1,11 +1,13 @@
 """The one write path for plain records: rows without a lifecycle (the directory, activities
 as entered, bulletins) that the API and the pages create and edit field by field.
 
-Records with a lifecycle (proposals and everything hanging off them, opinion reports once
-received) move only through their own app's services; this is for the rest.
+Records with a lifecycle (proposals and everything hanging off them) move only through
+their own app's services; this is for the rest. Where a record of this kind may be edited
+only in some states (an opinion report until it is decided on), its app's service calls
+this one with that rule (``editable``).
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -45,17 +47,22 @@ def record_save(
     changes: Mapping[str, object],
     related: Mapping[str, Iterable[models.Model]] | None = None,
     unchanged_since=None,
+    editable: Callable[[models.Model, Mapping[str, object]], None] | None = None,
 ) -> models.Model:
     """Apply ``changes`` (field → value) and ``related`` (many-to-many field → rows) to
     ``record`` — new or existing — validate it whole, and save it, if ``by`` holds the
     model's add or change permission, and — when ``unchanged_since`` is given — if nobody
-    saved the record since the caller read it. Nothing is written when a check fails."""
+    saved the record since the caller read it. ``editable(record, changes)``, the caller's
+    rule of what may still change, is asked on the locked row and raises to refuse.
+    Nothing is written when a check fails."""
     # ``None`` is the system itself (seeds, imports): no request ever carries it.
     if by is not None and not may_write(by, record):
         raise PermissionDenied(_("Your role does not allow changing these records."))
     if not record._state.adding:
         record = type(record)._default_manager.select_for_update().get(pk=record.pk)
         check_unchanged(record, unchanged_since)
+        if editable is not None:
+            editable(record, changes)
     for field, value in changes.items():
         setattr(record, field, value)
     record._history_user = by  # the audit history's author, in commands as in requests

@@ -5,9 +5,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hcppcc.core.workflow.fields import actor_field
 from hcppcc.directory.models import Committee, Member, Organization, TimeStamped
 from proposals.choices import NominatedBy, RequestDecision, SupervisionMethod, SupervisionStatus
-from proposals.models.lifecycle import Proposal, actor_field
+from proposals.models.lifecycle import Proposal
 
 
 class KeyNomination(TimeStamped):

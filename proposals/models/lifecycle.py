@@ -2,7 +2,7 @@
 
 A proposal is drafted by a member or an organization, reviewed by the proposal office,
 assigned to handling units, answered, and judged by its proposer. Status fields change only
-through proposals/services.py; every change writes a ``Transition`` row, from which the
+through the services (proposals/services/); every change writes a ``Transition`` row, from which the
 timeline is read.
 """
 
@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hcppcc.core.files import RandomName, validate_document
-from hcppcc.directory.choices import Role
+from hcppcc.core.workflow.fields import actor_field
 from hcppcc.directory.models import (
     Committee,
     HandlingUnit,
@@ -64,47 +64,7 @@ from proposals.choices import (
 EXPLANATION_MAX_LENGTH = 200
 
 
-def actor_field(**options) -> models.ForeignKey:
-    """Who took a step: a user account, never deleted from under its records (PROTECT);
-    empty when the system itself recorded it (seeds, imports)."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        **options,
-    )
-
-
-# Roles that read every proposal (DESIGN.md role table).
-READ_ALL_ROLES = (Role.PROPOSAL_OFFICE, Role.LEADER, Role.AUDITOR)
-
-
 class ProposalQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ProposalQuerySet":
-        """What ``user`` may see: all for the office, leaders and auditors; a unit's own
-        assignments' proposals for a unit user; own and co-signed ones for a member."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser or user.has_role(*READ_ALL_ROLES, Role.COMMITTEE_STAFF):
-            # Committee staff read proposals (not their handling) to link activities to them.
-            return self
-        scope = Q(pk__in=[])
-        if user.has_role(Role.HANDLING_UNIT) and user.handling_unit_id:
-            scope |= Q(
-                pk__in=Assignment.objects.filter(unit_id=user.handling_unit_id).values(
-                    "proposal_id"
-                )
-            )
-        if user.has_role(Role.MEMBER):
-            member_id = Member.objects.filter(user=user).values_list("pk", flat=True).first()
-            if member_id:
-                scope |= Q(lead_member_id=member_id) | Q(
-                    pk__in=CoSigner.objects.filter(member_id=member_id).values("proposal_id")
-                )
-        return self.filter(scope)
-
     def for_list(self) -> "ProposalQuerySet":
         """Everything a proposal list row shows, in a fixed number of queries. A collective
         proposer's name comes by subquery (``collective_name``), not by three more joins:
@@ -150,20 +110,6 @@ class ProposalQuerySet(models.QuerySet):
 
 
 class AssignmentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "AssignmentQuerySet":
-        """A unit user sees its own unit's assignments; a member those of their proposals."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser or user.has_role(*READ_ALL_ROLES):
-            return self
-        scope = Q(pk__in=[])
-        if user.has_role(Role.HANDLING_UNIT) and user.handling_unit_id:
-            scope |= Q(unit_id=user.handling_unit_id)
-        if user.has_role(Role.MEMBER):
-            proposals = Proposal.objects.visible_to(user).values("pk")
-            scope |= Q(proposal_id__in=proposals)
-        return self.filter(scope)
-
     def for_list(self) -> "AssignmentQuerySet":
         return self.select_related("unit", "proposal", "proposal__session", "proposal__lead_member")
 
@@ -609,25 +555,6 @@ class ContactLog(TimeStamped):
         ordering = ("date", "pk")
 
 
-class JointOpinionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "JointOpinionQuerySet":
-        """The office, leaders and auditors read every opinion; a unit user reads its own
-        and those sent to it as the proposal's lead unit. Proposers do not see them."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser or user.has_role(*READ_ALL_ROLES):
-            return self
-        if user.has_role(Role.HANDLING_UNIT) and user.handling_unit_id:
-            led = Assignment.objects.filter(
-                unit_id=user.handling_unit_id, role=AssignmentRole.LEAD
-            ).exclude(status=AssignmentStatus.RETURNED)
-            return self.filter(
-                Q(assignment__unit_id=user.handling_unit_id)
-                | Q(assignment__proposal_id__in=led.values("proposal_id"))
-            )
-        return self.none()
-
-
 class JointOpinion(TimeStamped):
     """A joint unit's opinion (会办意见). It goes to the lead unit, not to the proposer."""
 
@@ -639,8 +566,6 @@ class JointOpinion(TimeStamped):
     )
     text = models.TextField(_("opinion"))
     submitted_by = actor_field()
-
-    objects = JointOpinionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("joint opinion")

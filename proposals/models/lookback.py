@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hcppcc.core.files import RandomName, validate_document
+from hcppcc.core.workflow.fields import actor_field
 from hcppcc.directory.models import Committee, Session, TimeStamped
 from proposals.choices import LookBackDecision, LookBackOutcome, Satisfaction
-from proposals.models.lifecycle import Assignment, Reply, ResultClass, actor_field
+from proposals.models.lifecycle import Assignment, Reply, ResultClass
 
 
 class LookBackCampaign(TimeStamped):

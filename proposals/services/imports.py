@@ -17,7 +17,7 @@ from hcppcc.core import sheets
 from hcppcc.core.imports import RowOutcome
 from hcppcc.core.workflow.errors import IllegalTransition
 from hcppcc.directory.models import User
-from proposals import tasks
+from proposals import tasks, workflow
 from proposals.choices import IMPORT_BUSY_STATES, ImportKind, ImportStatus
 from proposals.models import ImportRun
 from proposals.services.import_runs import (
@@ -37,6 +37,7 @@ KIND_LOCKS = {kind: number for number, kind in enumerate(ImportKind.values, star
 def import_upload(*, kind: str, upload, by: User | None) -> ImportRun:
     """Keep an uploaded spreadsheet for checking. A file that is not a spreadsheet, or
     is too large, is refused with the reason and nothing is kept."""
+    workflow.IMPORT.check(None, by)
     if kind not in IMPORTERS:
         raise ValidationError({"kind": _("Choose what the file holds.")})
     limit = settings.HCPPCC_IMPORT_MAX_MB
@@ -100,6 +101,7 @@ def import_headers(run: ImportRun) -> tuple[list, sheets.HeaderMatch]:
 def import_set_mapping(*, run: ImportRun, mapping: dict[str, str], by: User | None) -> ImportRun:
     """Record which column each unrecognised header stands for (or that it is ignored).
     A changed mapping needs a new check before the import."""
+    workflow.IMPORT.check(None, by)
     run = _lock(run)
     if run.status == ImportStatus.IMPORTED:
         raise IllegalTransition(_("This file has been imported; upload it again to re-import."))
@@ -121,6 +123,7 @@ def import_start(
     """Check (``apply`` false) or import the run's file: here and now when it is small
     (or ``inline``, as the command asks), as a background task otherwise. Returns the run
     as it stands when this returns."""
+    workflow.IMPORT.check(None, by)
     run = _begin(run, apply, by)
     if inline is None:
         inline = run.total_rows <= settings.HCPPCC_IMPORT_INLINE_ROWS

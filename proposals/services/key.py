@@ -10,19 +10,20 @@ from django.utils.translation import gettext as _
 
 from hcppcc.core.workflow.errors import IllegalTransition
 from hcppcc.directory.models import Committee, Member, Organization, User
-from proposals import policies
+from proposals import workflow
 from proposals.choices import (
-    ACCEPTED_STATES,
+    NOMINABLE_STATES,
     NominatedBy,
-    ProposalStatus,
     RequestDecision,
     SupervisionStatus,
 )
 from proposals.models import KeyNomination, Proposal, Supervision, SupervisionEvent
-from proposals.services.lifecycle import _lock_proposal, _now, log_event
-
-# Key proposals are chosen among accepted proposals still being worked on.
-NOMINABLE_STATES = ACCEPTED_STATES - {ProposalStatus.CLOSED}
+from proposals.services.transitions import (
+    begin_proposal_step,
+    lock_proposal,
+    log_event,
+    now_or,
+)
 
 
 @transaction.atomic
@@ -38,12 +39,7 @@ def key_nominate(
     at: datetime.datetime | None = None,
 ) -> KeyNomination:
     """Put a proposal forward as a key proposal, by the office, a party or a committee."""
-    proposal = _lock_proposal(proposal)
-    policies.require(by, policies.NOMINATE_KEY, proposal)
-    if proposal.status not in NOMINABLE_STATES:
-        raise IllegalTransition(_("Only accepted proposals not yet closed can be nominated."))
-    if proposal.is_key:
-        raise IllegalTransition(_("This proposal is already a key proposal."))
+    proposal = begin_proposal_step(proposal, workflow.NOMINATE_KEY, by, at)
     if nominated_by == NominatedBy.PARTY and organization is None:
         raise ValidationError({"organization": _("Name the nominating party or organization.")})
     if nominated_by == NominatedBy.COMMITTEE and committee is None:
@@ -75,10 +71,9 @@ def key_decide(
 ) -> KeyNomination:
     """Record the chair meeting's decision. Approved, the proposal becomes a key proposal."""
     nomination = KeyNomination.objects.select_for_update().get(pk=nomination.pk)
-    proposal = _lock_proposal(nomination.proposal)
-    policies.require(by, policies.DECIDE_KEY, proposal)
-    if nomination.decision != RequestDecision.PENDING:
-        raise IllegalTransition(_("This nomination has already been decided."))
+    proposal = lock_proposal(nomination.proposal)
+    nomination.proposal = proposal
+    workflow.DECIDE_KEY.check(nomination, by, at=at)
     if decided_on < nomination.nominated_on:
         raise ValidationError({"decided_on": _("The decision cannot precede the nomination.")})
     if approve and proposal.status not in NOMINABLE_STATES:
@@ -121,12 +116,7 @@ def supervision_plan(
     at: datetime.datetime | None = None,
 ) -> Supervision:
     """Set up the supervision of a key proposal: who leads it and how (督办方案)."""
-    proposal = _lock_proposal(proposal)
-    policies.require(by, policies.PLAN_SUPERVISION, proposal)
-    if not proposal.is_key:
-        raise IllegalTransition(_("Only key proposals are supervised."))
-    if Supervision.objects.filter(proposal=proposal).exists():
-        raise IllegalTransition(_("This key proposal already has its supervision."))
+    proposal = begin_proposal_step(proposal, workflow.PLAN_SUPERVISION, by, at)
     _check_leaders(leaders)
     supervision = Supervision(proposal=proposal, committee=committee, plan=plan)
     supervision.full_clean()
@@ -150,9 +140,7 @@ def supervision_record_event(
 ) -> SupervisionEvent:
     """Record a supervision activity. The first one puts the supervision in progress."""
     supervision = Supervision.objects.select_for_update().get(pk=supervision.pk)
-    policies.require(by, policies.RECORD_SUPERVISION, supervision)
-    if supervision.status == SupervisionStatus.REPORTED:
-        raise IllegalTransition(_("The supervision has been reported; it takes no more events."))
+    workflow.RECORD_SUPERVISION.check(supervision, by)
     event = SupervisionEvent(
         supervision=supervision,
         date=date,
@@ -181,14 +169,12 @@ def supervision_report(
 ) -> Supervision:
     """File the written supervision report (督办报告); the supervision is then complete."""
     supervision = Supervision.objects.select_for_update().get(pk=supervision.pk)
-    policies.require(by, policies.REPORT_SUPERVISION, supervision)
-    if supervision.status != SupervisionStatus.IN_PROGRESS:
-        raise IllegalTransition(_("A report follows at least one supervision activity."))
+    workflow.REPORT_SUPERVISION.check(supervision, by, at=at)
     if not report.strip():
         raise ValidationError({"report": _("Write the report.")})
     supervision.status = SupervisionStatus.REPORTED
     supervision.report = report
-    supervision.reported_on = reported_on or timezone.localdate(_now(at))
+    supervision.reported_on = reported_on or timezone.localdate(now_or(at))
     supervision.full_clean()
     supervision.save(update_fields=["status", "report", "reported_on", "updated_at"])
     log_event(supervision.proposal, "report_supervision", by=by, at=at)

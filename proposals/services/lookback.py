@@ -11,15 +11,15 @@ from simple_history.utils import bulk_create_with_history
 
 from hcppcc.core.workflow.errors import IllegalTransition
 from hcppcc.directory.models import User
-from proposals import policies
+from proposals import workflow
 from proposals.choices import (
     ANSWERING_ROLES,
+    AssignmentAction,
     AssignmentStatus,
     LookBackDecision,
     ProposalAction,
     ProposalStatus,
 )
-from proposals.choices import AssignmentAction as AA
 from proposals.deadlines import deadlines
 from proposals.models import (
     Assignment,
@@ -30,13 +30,13 @@ from proposals.models import (
     Transition,
 )
 from proposals.selectors import latest_approved_replies, reclassified_codes
-from proposals.services.lifecycle import (
-    _lock_assignment,
-    _lock_proposal,
-    _move_assignment,
-    _move_proposal,
-    _now,
+from proposals.services.transitions import (
+    lock_assignment,
+    lock_proposal,
     log_event,
+    move_assignment,
+    move_proposal,
+    now_or,
 )
 
 
@@ -50,7 +50,7 @@ def lookback_campaign_create(
     """Open a campaign (built, unsaved, by a form or a loader) and one review item per
     assignment whose approved reply is of one of the classes reviewed, e.g. every B and C
     reply of a session."""
-    policies.require(by, policies.LOOK_BACK, None)
+    workflow.OPEN_LOOK_BACK.check(None, by)
     if campaign.pk is not None:
         raise IllegalTransition(_("This campaign has already been opened."))
     if not result_classes:
@@ -114,9 +114,7 @@ def lookback_record_findings(
 ) -> LookBackItem:
     """Record what the reply promised and what the review found."""
     item = LookBackItem.objects.select_for_update().get(pk=item.pk)
-    policies.require(by, policies.LOOK_BACK, item)
-    if item.decision != LookBackDecision.PENDING:
-        raise IllegalTransition(_("This review has been decided; its findings are final."))
+    workflow.RECORD_FINDINGS.check(item, by)
     item.findings_by = by
     item.commitments = commitments
     item.outcome = outcome
@@ -157,14 +155,10 @@ def lookback_decide(
     (a new round with a new due date), or close it as it stands."""
     # The proposal first, then the item: the order every step locks in.
     items = LookBackItem.objects.filter(pk=item.pk)
-    proposal = _lock_proposal(Proposal(pk=items.values_list("assignment__proposal").get()[0]))
+    proposal = lock_proposal(Proposal(pk=items.values_list("assignment__proposal").get()[0]))
     item = items.select_for_update(of=("self",)).select_related("reply").get()
-    policies.require(by, policies.LOOK_BACK, item)
-    if item.decision != LookBackDecision.PENDING:
-        raise IllegalTransition(_("This review has already been decided."))
-    if not item.outcome:
-        raise IllegalTransition(_("Record the findings before deciding."))
-    now = _now(at)
+    workflow.DECIDE_LOOK_BACK.check(item, by, at=at)
+    now = now_or(at)
     if decision == LookBackDecision.RECLASSIFIED:
         if result_class is None or not result_class.is_active:
             raise ValidationError({"result_class": _("Choose the new result class.")})
@@ -205,7 +199,7 @@ def lookback_decide(
 def _reopen_for_look_back(proposal, item, *, by, at, due_on, note) -> None:
     """Reopen the reviewed assignment. The first one reopened in a campaign reopens the
     proposal (a new round); another of the same proposal joins that round."""
-    assignment = _lock_assignment(item.assignment)
+    assignment = lock_assignment(item.assignment)
     if assignment.status != AssignmentStatus.REPLIED:
         raise IllegalTransition(_("Only a replied assignment can be reopened."))
     reopened_by_this_campaign = LookBackItem.objects.filter(
@@ -219,7 +213,7 @@ def _reopen_for_look_back(proposal, item, *, by, at, due_on, note) -> None:
     elif proposal.status in (ProposalStatus.REPLIED, ProposalStatus.CLOSED):
         proposal.handling_round += 1
         proposal.closed_at = None
-        _move_proposal(
+        move_proposal(
             proposal,
             ProposalAction.LOOK_BACK_REOPEN,
             ProposalStatus.HANDLING,
@@ -233,9 +227,9 @@ def _reopen_for_look_back(proposal, item, *, by, at, due_on, note) -> None:
     assignment.round = proposal.handling_round
     assignment.due_on = due_on
     assignment.completed_at = None
-    _move_assignment(
+    move_assignment(
         assignment,
-        AA.REOPEN,
+        AssignmentAction.REOPEN,
         AssignmentStatus.ACKNOWLEDGED,
         by=by,
         at=at,

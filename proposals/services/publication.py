@@ -5,10 +5,10 @@ from django.utils.translation import gettext as _
 
 from hcppcc.core.workflow.errors import IllegalTransition
 from hcppcc.directory.models import User
-from proposals import policies
+from proposals import workflow
 from proposals.choices import ACCEPTED_STATES, ReplyStatus
 from proposals.models import Proposal, Reply
-from proposals.services.lifecycle import _lock_proposal, log_event
+from proposals.services.transitions import lock_proposal, log_event
 
 
 def _check_consent(proposal: Proposal) -> None:
@@ -19,8 +19,8 @@ def _check_consent(proposal: Proposal) -> None:
 @transaction.atomic
 def proposal_set_published(*, proposal: Proposal, by: User | None, published: bool) -> Proposal:
     """Publish (or withdraw from publication) an accepted proposal."""
-    proposal = _lock_proposal(proposal)
-    policies.require(by, policies.PUBLISH, proposal)
+    proposal = lock_proposal(proposal)
+    workflow.PUBLISH_PROPOSAL.check(proposal, by)
     if published:
         _check_consent(proposal)
         if proposal.status not in ACCEPTED_STATES:
@@ -36,9 +36,9 @@ def proposal_set_published(*, proposal: Proposal, by: User | None, published: bo
 def reply_set_published(*, reply: Reply, by: User | None, published: bool) -> Reply:
     """Publish (or withdraw) an approved reply, with its proposal's consent."""
     # The proposal first, then the reply: the order every step locks in.
-    proposal = _lock_proposal(Proposal(pk=reply.assignment.proposal_id))
+    proposal = lock_proposal(Proposal(pk=reply.assignment.proposal_id))
     reply = Reply.objects.select_for_update().get(pk=reply.pk)
-    policies.require(by, policies.PUBLISH, proposal)
+    workflow.PUBLISH_REPLY.check(reply, by)
     if published:
         _check_consent(proposal)
         if reply.status != ReplyStatus.APPROVED:

@@ -367,7 +367,7 @@ def test_the_proposal_representation_is_what_its_declared_fields_give(a_bit_of_e
     over the same declarations must give the same thing, key for key and in order."""
     from rest_framework import serializers
 
-    from proposals.api.views import AssignmentBriefSerializer, ProposalSerializer
+    from proposals.api.serializers import AssignmentBriefSerializer, ProposalSerializer
     from proposals.models import Proposal
     from tests.factories import OrganizationFactory
 

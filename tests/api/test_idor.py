@@ -70,9 +70,9 @@ def test_every_record_of_another_unit_is_404_everywhere(client, walk, others_and
         "assignment": _foreign(Assignment, "unit", unit),
         "reply": _foreign(Reply, "assignment__unit", unit),
     }
-    for kind, (scoped, _steps, _back) in STEP_RECORDS.items():
+    for kind, records in STEP_RECORDS.items():
         if kind not in foreign:
-            everything = scoped(walk.office)  # the office sees every record
+            everything = records.records(walk.office)  # the office sees every record
             foreign[kind] = list(everything.values_list("pk", flat=True))
     assert all(foreign.values()), {kind: len(ids) for kind, ids in foreign.items()}
     assert Reply.objects.exclude(file="").exists()
@@ -94,9 +94,9 @@ def test_every_record_of_another_unit_is_404_everywhere(client, walk, others_and
         expect_404(client.get, reverse("pages:assignment", args=[pk]))
     for pk in foreign["reply"]:
         expect_404(client.get, reverse("pages:reply-file", args=[pk]))
-    for kind, (_scoped, steps, _back) in STEP_RECORDS.items():
+    for kind, records in STEP_RECORDS.items():
         for pk in foreign[kind]:
-            for step in steps:
+            for step in records.workflow.steps:
                 url = reverse("pages:step", args=[kind, pk, step.name])
                 expect_404(client.get, url)
                 expect_404(client.post, url)
@@ -112,7 +112,7 @@ def test_every_record_of_another_unit_is_404_everywhere(client, walk, others_and
             expect_404(api.get, f"/api/v1/{prefix}/{pk}/")
             if hasattr(viewset, "partial_update"):
                 expect_404(api.patch, f"/api/v1/{prefix}/{pk}/")
-            for step in getattr(viewset, "steps", []):
+            for step in viewset.workflow.steps if hasattr(viewset, "workflow") else []:
                 expect_404(api.post, f"/api/v1/{prefix}/{pk}/{step.name}/")
 
     assert not wrong, wrong

@@ -91,8 +91,8 @@ def test_committee_staff_record_an_activity_and_a_report(committee_staff, office
     activity = Activity.objects.get(pk=created.json()["id"])
     assert activity.status == "planned"
     url = f"/api/v1/activities/{activity.pk}/"
-    # Done is a step, not an edit; and the dates stay in order.
-    assert staff.patch(url, {"status": "done"}, format="json").status_code == 400
+    # Done is a step, not an edit (the state refuses it: 409); and the dates stay in order.
+    assert staff.patch(url, {"status": "done"}, format="json").status_code == 409
     backwards = staff.patch(url, {"ends_on": "2020-05-01"}, format="json")
     assert backwards.status_code == 400
     done = staff.post(f"{url}mark-done/", {}, format="json")

@@ -13,6 +13,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.urls import URLPattern, URLResolver, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from hcppcc.core.workflow.admin import WorkflowAdmin
+
 PERSONAS = (
     "office",
     "committee_staff",
@@ -68,7 +70,7 @@ def _model_views():
         info = f"{model._meta.app_label}_{model._meta.model_name}"
         for view in STANDARD:
             yield f"{info}_{view}", model_admin, view
-        if hasattr(model_admin, "steps"):
+        if isinstance(model_admin, WorkflowAdmin):
             yield f"{info}_step", model_admin, "step"
         if isinstance(model_admin, SimpleHistoryAdmin):
             yield f"{info}_simple_history", model_admin, "version"
@@ -129,7 +131,7 @@ def _url(name: str, view: str, record, model_admin) -> str | None:
     if record is None:
         return None
     if view == "step":
-        return reverse(f"admin:{name}", args=[record.pk, model_admin.steps[0].name])
+        return reverse(f"admin:{name}", args=[record.pk, model_admin.workflow.steps[0].name])
     if view == "version":
         version = record.history.order_by("history_id").first()
         return reverse(f"admin:{name}", args=[record.pk, version.history_id])

@@ -20,7 +20,9 @@ from openpyxl import load_workbook
 
 from hcppcc.core import sheets
 from hcppcc.core.imports import RowOutcome
+from hcppcc.directory.choices import Role
 from hcppcc.directory.models import HandlingUnit
+from hcppcc.directory.services import user_set_roles
 from proposals.choices import ImportKind, ImportStatus
 from proposals.models import ImportRowResult, ImportRun
 from proposals.services.imports import IMPORTERS, import_upload
@@ -436,7 +438,9 @@ def test_a_large_file_is_checked_in_the_background_while_the_page_follows_it(
 
 def _runs(count: int) -> None:
     for number in range(count):
-        by = UserFactory(username=f"clerk{number}")
+        by = user_set_roles(
+            user=UserFactory(username=f"clerk{number}"), roles=[Role.PROPOSAL_OFFICE]
+        )
         import_upload(kind=ImportKind.UNITS, upload=upload(UNITS, f"{number}.xlsx"), by=by)
 
 

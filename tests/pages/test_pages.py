@@ -40,8 +40,10 @@ OPENS = {
     "imports": {OFFICE},
     "activities": WORK,
     "reports": WORK,
-    "members": WORK,
-    "units": WORK,
+    # The directory is everyone's: a unit names the unit that should take a proposal
+    # instead, a member their co-signers.
+    "members": EVERYONE,
+    "units": EVERYONE,
     "figures": WORK,
     "unit-scorecards": WORK,
     "duty-scorecards": WORK,

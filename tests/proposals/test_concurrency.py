@@ -1,7 +1,7 @@
 """Twenty clerks take the same step on one record at the same moment: it happens once.
 
 Every step locks its proposal (and assignment) row before it reads the state it checks
-(``_lock_proposal`` in proposals/services/lifecycle.py). Without the lock all twenty would
+(``lock_proposal`` in proposals/services/transitions.py). Without the lock all twenty would
 read the same state, pass the check and each write their own transition, case number,
 set of assignments or reply. Only real concurrent transactions show this: PostgreSQL,
 committed data (``transaction=True``), one database connection per thread.

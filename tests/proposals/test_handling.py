@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from hcppcc.core.workflow.errors import IllegalTransition, NotAllowed
-from proposals import services
+from proposals import scopes, services
 from proposals.choices import (
     AssignmentRole,
     AssignmentStatus,
@@ -375,16 +375,15 @@ def test_a_member_cannot_enter_a_collective_proposal(session, member_user):
 def test_the_lead_unit_reads_the_joint_units_opinion_and_the_proposer_does_not(
     walk, unit_a_user, unit_b_user, unit_c, member_user
 ):
-    from proposals.models import JointOpinion
 
     proposal = walk.to(S.HANDLING)
     joint = walk.joint(proposal)
     services.assignment_acknowledge(assignment=joint, by=unit_b_user)
     opinion = services.assignment_submit_opinion(assignment=joint, by=unit_b_user, text="同意")
     other = walk.to(S.HANDLING)  # unit A leads this one too, but it has no opinion yet
-    assert list(JointOpinion.objects.visible_to(unit_a_user)) == [opinion]
-    assert list(JointOpinion.objects.visible_to(unit_b_user)) == [opinion]
-    assert not JointOpinion.objects.visible_to(member_user).exists()
+    assert list(scopes.JOINT_OPINIONS.visible_to(unit_a_user)) == [opinion]
+    assert list(scopes.JOINT_OPINIONS.visible_to(unit_b_user)) == [opinion]
+    assert not scopes.JOINT_OPINIONS.visible_to(member_user).exists()
     assert other.pk != proposal.pk
 
 

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.db.models import F
 
-from proposals import services
+from proposals import scopes, services
 from proposals.choices import AssignmentRole, ProposalStatus
 from proposals.models import Assignment, Proposal
 from tests.factories import MemberFactory
@@ -39,19 +39,19 @@ def world(walk, unit_c, member_user):
 @pytest.mark.parametrize("persona_name", ["office", "leader", "auditor"])
 def test_the_office_leaders_and_auditors_see_every_proposal(world, request, persona_name):
     user = request.getfixturevalue(persona_name)
-    assert Proposal.objects.visible_to(user).count() == Proposal.objects.count() == 4
+    assert scopes.PROPOSALS.visible_to(user).count() == Proposal.objects.count() == 4
 
 
 def test_a_unit_user_sees_only_proposals_assigned_to_its_unit(world, unit_a_user, unit_b_user):
-    assert list(Proposal.objects.visible_to(unit_a_user)) == [world["ab"]]
-    assert list(Proposal.objects.visible_to(unit_b_user)) == [world["ab"]]
-    assert set(Assignment.objects.visible_to(unit_a_user).values_list("unit__name", flat=True)) == {
+    assert list(scopes.PROPOSALS.visible_to(unit_a_user)) == [world["ab"]]
+    assert list(scopes.PROPOSALS.visible_to(unit_b_user)) == [world["ab"]]
+    assert set(scopes.ASSIGNMENTS.visible_to(unit_a_user).values_list("unit__name", flat=True)) == {
         "甲单位"
     }
 
 
 def test_a_member_sees_own_and_co_signed_proposals(world, member_user):
-    visible = set(Proposal.objects.visible_to(member_user))
+    visible = set(scopes.PROPOSALS.visible_to(member_user))
     own = set(Proposal.objects.filter(lead_member=member_user.member))
     assert visible == own | {world["co_signed"]}
     assert world["c"] in own  # walked proposals are the member persona's own
@@ -76,7 +76,7 @@ def test_a_member_sees_the_assignments_of_own_and_co_signed_proposals_only(
         by=walk.office,
         units=[services.UnitAssignment(unit_c, AssignmentRole.LEAD)],
     )
-    visible = set(Assignment.objects.visible_to(member_user))
+    visible = set(scopes.ASSIGNMENTS.visible_to(member_user))
     assert visible == set(
         Assignment.objects.filter(proposal__lead_member=member_user.member)
     ) | set(co_signed.assignments.all())
@@ -88,19 +88,19 @@ def test_a_member_sees_the_assignments_of_own_and_co_signed_proposals_only(
 
 
 def test_no_role_sees_nothing(world, no_role_user):
-    assert not Proposal.objects.visible_to(no_role_user).exists()
-    assert not Assignment.objects.visible_to(no_role_user).exists()
+    assert not scopes.PROPOSALS.visible_to(no_role_user).exists()
+    assert not scopes.ASSIGNMENTS.visible_to(no_role_user).exists()
 
 
 def test_committee_staff_read_proposals_but_not_their_handling(world, committee_staff):
-    assert Proposal.objects.visible_to(committee_staff).count() == Proposal.objects.count()
-    assert not Assignment.objects.visible_to(committee_staff).exists()
+    assert scopes.PROPOSALS.visible_to(committee_staff).count() == Proposal.objects.count()
+    assert not scopes.ASSIGNMENTS.visible_to(committee_staff).exists()
 
 
 def test_an_anonymous_visitor_sees_nothing(world):
     from django.contrib.auth.models import AnonymousUser
 
-    assert not Proposal.objects.visible_to(AnonymousUser()).exists()
+    assert not scopes.PROPOSALS.visible_to(AnonymousUser()).exists()
 
 
 def test_overdue_against_a_fixed_date(world):
@@ -154,7 +154,7 @@ def test_the_proposal_list_reads_a_fixed_number_of_queries(
                 p.proposer_display,
                 [str(a.unit) for a in p.assignments.all()],
             )
-            for p in Proposal.objects.visible_to(office).for_list()
+            for p in scopes.PROPOSALS.visible_to(office).for_list()
         ]
     assert len(rows) == count
 
@@ -168,6 +168,6 @@ def test_the_assignment_list_reads_a_fixed_number_of_queries(
     with django_assert_num_queries(1):
         rows = [
             (a.unit.name, a.proposal.title, a.proposal.session.label, str(a.proposal.lead_member))
-            for a in Assignment.objects.visible_to(unit_a_user).for_list()
+            for a in scopes.ASSIGNMENTS.visible_to(unit_a_user).for_list()
         ]
     assert len(rows) == count

@@ -41,7 +41,7 @@ from hypothesis.stateful import (
 from hcppcc.core.workflow.errors import NotAllowed, WorkflowError
 from hcppcc.directory.choices import Role
 from hcppcc.directory.services import user_set_roles
-from proposals import policies, services
+from proposals import services
 from proposals.choices import (
     ACCEPTED_STATES,
     ADD_UNIT_STATES,
@@ -135,7 +135,7 @@ SAME_STATE_ACTIONS = {"proposal": {"edit"}, "assignment": {AA.EXTEND}}
 # The rows a record's log may start with (from_status empty): a new draft, a unit added
 # alone. Assignments made together by proposal_assign are named by the proposal's ASSIGN
 # row instead and have no row of their own until they move.
-CREATION_ACTIONS = {"proposal": PA.CREATE, "assignment": policies.ADD_UNIT}
+CREATION_ACTIONS = {"proposal": PA.CREATE, "assignment": "add_unit"}
 
 WORKFLOW_MODELS = (
     Proposal,

@@ -10,9 +10,10 @@ from hcppcc.core.records import may_write, record_save
 
 class RecordWriteMixin(mixins.CreateModelMixin, mixins.UpdateModelMixin):
     """``POST`` creates, ``PUT``/``PATCH`` edits (honouring ``If-Match``), both through
-    ``record_save``. The caller's model permission decides: a role that may read the list
-    but not write it gets 403 before its input is looked at; a record outside its scope
-    stays 404. Use with ``ETagMixin``, before the read-only ViewSet."""
+    the record's one service (``save_through``). The caller's model permission decides: a
+    role that may read the list but not write it gets 403 before its input is looked at; a
+    record outside its scope stays 404. Use with ``ETagMixin``, before the read-only
+    ViewSet."""
 
     write_serializer_class = None  # when the read serializer's shape is not the written one
 
@@ -30,11 +31,18 @@ class RecordWriteMixin(mixins.CreateModelMixin, mixins.UpdateModelMixin):
             raise PermissionDenied()
         if (stale := self.check_if_match(request, record)) is not None:
             return stale
-        self.check_editable(record)
         return self._write(request, record, partial=kwargs.get("partial", False), status=200)
 
-    def check_editable(self, record) -> None:
-        """Raise a WorkflowError (409) when the record's state no longer allows edits."""
+    def save_through(self, record, *, by, changes, related, unchanged_since):
+        """The one service that writes this kind of record: ``record_save`` for plain
+        records; an app's own service where it has rules of what may still change."""
+        return record_save(
+            record=record,
+            by=by,
+            changes=changes,
+            related=related,
+            unchanged_since=unchanged_since,
+        )
 
     def _write(self, request, record, *, partial: bool, status: int) -> Response:
         if not may_write(request.user, record):
@@ -50,8 +58,8 @@ class RecordWriteMixin(mixins.CreateModelMixin, mixins.UpdateModelMixin):
         }
         # The version the If-Match named (or this request read) must still be the one saved.
         read = None if record._state.adding else record.updated_at
-        record = record_save(
-            record=record, by=request.user, changes=changes, related=related, unchanged_since=read
+        record = self.save_through(
+            record, by=request.user, changes=changes, related=related, unchanged_since=read
         )
         response = Response(self.get_serializer(record).data, status=status)
         response["ETag"] = etag_of(record)

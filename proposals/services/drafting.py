@@ -1,0 +1,231 @@
+"""Drafting and submission: a draft saved and edited, co-signers invited and answering, the
+proposal submitted (提交) with its registration number."""
+
+import datetime
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hcppcc.core.records import check_unchanged
+from hcppcc.core.workflow.errors import WorkflowError
+from hcppcc.directory.models import HandlingUnit, Member, User
+from proposals import workflow
+from proposals.choices import (
+    CoSignerStatus,
+    ProposalAction,
+    ProposalStatus,
+    ProposerKind,
+)
+from proposals.deadlines import deadlines
+from proposals.models import (
+    CoSigner,
+    Proposal,
+    Transition,
+)
+from proposals.services.transitions import (
+    begin_proposal_step,
+    lock_proposal,
+    log_event,
+    move_proposal,
+    next_number,
+    now_or,
+)
+
+
+@transaction.atomic
+def proposal_create(
+    *,
+    proposal: Proposal,
+    by: User | None,
+    cosigners: Sequence[Member] = (),
+    suggested_units: Sequence[HandlingUnit] = (),
+    at: datetime.datetime | None = None,
+) -> Proposal:
+    """Save a new draft (暂存) built by a form or a loader, with the units its proposer
+    suggests and its invited co-signers."""
+    if proposal.pk is not None:
+        raise WorkflowError(_("This proposal has already been saved."))
+    workflow.CREATE.check(proposal, by)
+    proposal.status = ProposalStatus.DRAFT
+    proposal.created_by = by
+    proposal.full_clean()
+    proposal.save()
+    proposal.suggested_units.set(suggested_units)
+    for member in cosigners:
+        cosigner_invite(proposal=proposal, member=member, by=by)
+    Transition.objects.create(
+        proposal=proposal,
+        action=ProposalAction.CREATE,
+        to_status=ProposalStatus.DRAFT,
+        by=by,
+        at=now_or(at),
+    )
+    return proposal
+
+
+# What a proposer writes; editable while the proposal is a draft, fixed once submitted.
+CONTENT_FIELDS = (
+    "session",
+    "title",
+    "situation",
+    "suggestions",
+    "explanation",
+    "category",
+    "proposer_kind",
+    "lead_member",
+    "organization",
+    "committee",
+    "sector",
+    "period",
+    "source",
+    "source_note",
+    "suggested_units",
+    "consent_to_publish",
+    "no_publish_reason",
+)
+
+
+@transaction.atomic
+def proposal_update(
+    *,
+    proposal: Proposal,
+    by: User | None,
+    changes: dict,
+    at: datetime.datetime | None = None,
+    unchanged_since: datetime.datetime | None = None,
+) -> Proposal:
+    """Edit a draft's content. Only the fields in ``changes`` are written, on the locked
+    row, so a step taken meanwhile by someone else is never undone by a stale form; with
+    ``unchanged_since`` (the version the editor read), an edit made meanwhile is refused."""
+    locked = lock_proposal(proposal)
+    check_unchanged(locked, unchanged_since)
+    workflow.EDIT.check(locked, by, at=at)
+    unknown = set(changes) - set(CONTENT_FIELDS)
+    if unknown:
+        raise WorkflowError(_("These fields cannot be edited: %(fields)s") % {"fields": unknown})
+    many = {name: value for name, value in changes.items() if name == "suggested_units"}
+    for name, value in changes.items():
+        if name not in many:
+            setattr(locked, name, value)
+    # The edited draft must still be one its editor may write (a member: in their own name,
+    # not a collective one).
+    workflow.CREATE.check(locked, by)
+    locked.full_clean()
+    fields = [name for name in changes if name not in many]
+    if changes:  # a new version even when only the suggested units changed
+        locked.save(update_fields=[*fields, "updated_at"])
+    for name, value in many.items():
+        getattr(locked, name).set(value)
+    log_event(locked, "edit", by=by, at=at, note="、".join(sorted(changes)))
+    return locked
+
+
+@transaction.atomic
+def cosigner_invite(*, proposal: Proposal, member: Member, by: User | None) -> CoSigner:
+    """Invite ``member`` to co-sign a draft joint proposal."""
+    proposal = lock_proposal(proposal)
+    workflow.INVITE_COSIGNER.check(proposal, by)
+    if member.pk == proposal.lead_member_id:
+        raise WorkflowError(_("The lead proposer cannot also co-sign."))
+    if proposal.cosigners.filter(member=member).exists():
+        raise WorkflowError(_("%(member)s is already invited.") % {"member": member})
+    cosigner = CoSigner(proposal=proposal, member=member)
+    cosigner.full_clean()
+    cosigner.save()
+    return cosigner
+
+
+def _check_ready_to_submit(proposal: Proposal) -> None:
+    errors = {}
+    for name in ("title", "situation", "suggestions", "explanation"):
+        if not getattr(proposal, name).strip():
+            errors[name] = _("Required before the proposal can be submitted.")
+    if proposal.proposer_kind == ProposerKind.COLLECTIVE:
+        if not (proposal.organization_id or proposal.committee_id or proposal.sector_id):
+            errors["organization"] = _(
+                "A collective proposal needs an organization, committee or sector group."
+            )
+    elif not proposal.lead_member_id:
+        errors["lead_member"] = _("An individual or joint proposal needs a lead proposer.")
+    if proposal.proposer_kind == ProposerKind.JOINT and not proposal.cosigners.exists():
+        errors["proposer_kind"] = _("A joint proposal needs at least one co-signer.")
+    if not proposal.consent_to_publish and not proposal.no_publish_reason.strip():
+        errors["no_publish_reason"] = _("Say why the proposal should not be published.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def proposal_submit(
+    *, proposal: Proposal, by: User | None, at: datetime.datetime | None = None
+) -> Proposal:
+    """Submit a draft (提交). A joint proposal first waits for its co-signers (待会签)."""
+    proposal = begin_proposal_step(proposal, workflow.SUBMIT, by, at)
+    _check_ready_to_submit(proposal)
+    now = now_or(at)
+    pending = proposal.cosigners.filter(status=CoSignerStatus.INVITED)
+    if proposal.proposer_kind == ProposerKind.JOINT and pending.exists():
+        deadline = deadlines().cosign_deadline(timezone.localdate(now))
+        pending.filter(deadline__isnull=True).update(deadline=deadline, updated_at=now)
+        return move_proposal(
+            proposal, ProposalAction.SUBMIT, ProposalStatus.AWAITING_COSIGNERS, by=by, at=at
+        )
+    return _enter_submitted(proposal, ProposalAction.SUBMIT, by=by, at=now)
+
+
+def _enter_submitted(
+    proposal: Proposal, action: str, *, by: User | None, at: datetime.datetime, note: str = ""
+) -> Proposal:
+    fields = ["submitted_at"]
+    if proposal.registration_number is None:
+        # A proposal returned for revision keeps its registration number.
+        proposal.registration_number = next_number(proposal.session, "registration_number")
+        fields.append("registration_number")
+    proposal.submitted_at = at
+    return move_proposal(
+        proposal, action, ProposalStatus.SUBMITTED, by=by, at=at, note=note, fields=fields
+    )
+
+
+@transaction.atomic
+def cosigner_respond(
+    *, cosigner: CoSigner, confirm: bool, by: User | None, at: datetime.datetime | None = None
+) -> CoSigner:
+    """A co-signer confirms or declines. The last answer submits the proposal."""
+    # The proposal first, then the co-signer: the order every step locks in.
+    proposal = lock_proposal(Proposal(pk=cosigner.proposal_id))
+    cosigner = CoSigner.objects.select_for_update().get(pk=cosigner.pk)
+    cosigner.proposal = proposal
+    workflow.RESPOND_COSIGN.check(cosigner, by, at=at)
+    cosigner.status = CoSignerStatus.CONFIRMED if confirm else CoSignerStatus.DECLINED
+    cosigner.responded_at = now_or(at)
+    cosigner.save(update_fields=["status", "responded_at", "updated_at"])
+    if not proposal.cosigners.filter(status=CoSignerStatus.INVITED).exists():
+        _complete_cosigning(proposal, by=by, at=now_or(at))
+    return cosigner
+
+
+@transaction.atomic
+def proposal_complete_cosigning(
+    *, proposal: Proposal, by: User | None, at: datetime.datetime | None = None
+) -> Proposal:
+    """Close co-signing once everyone has answered or the deadline has passed."""
+    proposal = begin_proposal_step(proposal, workflow.COMPLETE_COSIGNING, by, at)
+    return _complete_cosigning(proposal, by=by, at=now_or(at))
+
+
+def _complete_cosigning(proposal: Proposal, *, by: User | None, at: datetime.datetime) -> Proposal:
+    note = ""
+    # Whoever has not answered by now is no co-signer.
+    proposal.cosigners.filter(status=CoSignerStatus.INVITED).update(
+        status=CoSignerStatus.EXPIRED, updated_at=at
+    )
+    if not proposal.cosigners.filter(status=CoSignerStatus.CONFIRMED).exists():
+        # Nobody confirmed: the proposal goes on in its lead proposer's name alone.
+        proposal.proposer_kind = ProposerKind.INDIVIDUAL
+        proposal.save(update_fields=["proposer_kind"])
+        note = _("No co-signer confirmed; submitted as an individual proposal.")
+    return _enter_submitted(proposal, ProposalAction.COMPLETE_COSIGNING, by=by, at=at, note=note)
