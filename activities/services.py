@@ -30,6 +30,8 @@ EDITABLE_REPORT_STATES = frozenset({ReportStatus.RECEIVED})
 
 
 def _activity_editable(activity: Activity, changes: Mapping[str, object]) -> None:
+    if activity._state.adding:
+        return  # an activity that took place is entered done, with its report
     for name in ACTIVITY_FIXED_FIELDS:
         if name in changes and changes[name] != getattr(activity, name):
             raise IllegalTransition(_("A planned activity is marked done by its step (mark-done)."))
@@ -40,6 +42,8 @@ def report_editable(report: OpinionReport) -> bool:
 
 
 def _report_editable(report: OpinionReport, changes: Mapping[str, object]) -> None:
+    if "status" in changes or "bulletin" in changes:
+        raise IllegalTransition(_("A report is adopted, declined or sent upward by its steps."))
     if not report_editable(report):
         raise IllegalTransition(_("Only a report not yet decided on can be edited."))
 
@@ -73,8 +77,6 @@ def report_save(
     unchanged_since: datetime.datetime | None = None,
 ) -> OpinionReport:
     """Enter a received report or correct one not yet decided on."""
-    if "status" in changes or "bulletin" in changes:
-        raise IllegalTransition(_("A report is adopted, declined or sent upward by its steps."))
     return record_save(
         record=report,
         by=by,

@@ -228,7 +228,8 @@ class ProposalList(FilteredList):
     scope = scopes.PROPOSALS
 
     def records(self, user):
-        return super().records(user).for_list().order_by("-id")
+        visible = scopes.ASSIGNMENTS.visible_to(user)
+        return super().records(user).for_list(assignments=visible).order_by("-id")
 
     def extra_context(self, request) -> dict:
         can_create = workflow.CREATE.roles.allow_some(request.user)

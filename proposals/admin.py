@@ -182,6 +182,9 @@ def clock_table(clocks) -> str:
     )
 
 
+HANDLING_FILTERS = (("assignments__unit", admin.RelatedOnlyFieldListFilter), OverdueFilter)
+
+
 @admin.register(Proposal)
 class ProposalAdmin(SavedThroughServiceAdmin, AuditHistoryAdmin, WorkflowAdmin):
     workflow = workflow.PROPOSAL
@@ -295,6 +298,12 @@ class ProposalAdmin(SavedThroughServiceAdmin, AuditHistoryAdmin, WorkflowAdmin):
             request.current_session = Session.objects.current()
         current = request.current_session
         return visible.with_carried_over(current) if current else visible
+
+    def get_list_filter(self, request):
+        # Filtering by units or clocks reads the handling, which committee staff do not.
+        if scopes.HANDLING.reads_everything(request.user):
+            return self.list_filter
+        return tuple(f for f in self.list_filter if f not in HANDLING_FILTERS)
 
     def get_readonly_fields(self, request, obj=None):
         # What the proposer wrote is fixed once the proposal is submitted; the status and

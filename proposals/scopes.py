@@ -12,7 +12,6 @@ from django.db.models import Q
 
 from hcppcc.core.scopes import Scope
 from hcppcc.directory.choices import Role
-from hcppcc.directory.models import Member
 from proposals.choices import AssignmentRole, AssignmentStatus, ReplyStatus
 from proposals.models import (
     Assignment,
@@ -41,7 +40,9 @@ def _unit_id(user) -> int:
 
 
 def _member_id(user) -> int:
-    return Member.objects.filter(user=user).values_list("pk", flat=True).first() or 0
+    # Read once per user object (Django keeps the related member, or its absence, on it).
+    member = getattr(user, "member", None)
+    return member.pk if member is not None else 0
 
 
 def _assigned_to_unit_of(field: str, user) -> Q:
@@ -60,18 +61,13 @@ def _proposed_by_member(user) -> Q:
     )
 
 
+# A unit's proposals are those it was assigned; a member's, those they lead or co-sign.
+_OWN_PROPOSALS = {Role.HANDLING_UNIT: _assigned_to_unit, Role.MEMBER: _proposed_by_member}
+
 # The proposals a user reads: their text, proposer and state.
-PROPOSALS = Scope(
-    Proposal,
-    everything=READ_ALL | {Role.COMMITTEE_STAFF},
-    own={Role.HANDLING_UNIT: _assigned_to_unit, Role.MEMBER: _proposed_by_member},
-)
+PROPOSALS = Scope(Proposal, everything=READ_ALL | {Role.COMMITTEE_STAFF}, own=_OWN_PROPOSALS)
 # The proposals whose handling a user follows: committee staff are not among them.
-HANDLING = Scope(
-    Proposal,
-    everything=READ_ALL,
-    own={Role.HANDLING_UNIT: _assigned_to_unit, Role.MEMBER: _proposed_by_member},
-)
+HANDLING = Scope(Proposal, everything=READ_ALL, own=_OWN_PROPOSALS)
 
 
 def _own_unit(user) -> Q:

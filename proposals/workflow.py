@@ -114,10 +114,11 @@ def _proposal_being_handled(assignment_of) -> Condition:
     )
 
 
-def _assignment_in(action: str, assignment_of) -> Condition:
-    """The assignment a request or reply belongs to is where ``action`` starts from."""
+def _assignment_in(assignment_of, *actions: str) -> Condition:
+    """The assignment a request or reply belongs to is where one of ``actions`` starts."""
+    sources = frozenset().union(*(_assignment_starts_from(action) for action in actions))
     return Condition(
-        lambda record, now: assignment_of(record).status in _assignment_starts_from(action),
+        lambda record, now: assignment_of(record).status in sources,
         lambda record: (
             _("This step cannot be taken now: the assignment is %(status)s.")
             % {"status": assignment_of(record).get_status_display()}
@@ -497,7 +498,9 @@ DECIDE_RETURN = Step(
     sources={RequestDecision.PENDING},
     state_message=_ALREADY_DECIDED,
     conditions=(
-        _assignment_in(AssignmentAction.APPROVE_RETURN, _on_assignment),
+        _assignment_in(
+            _on_assignment, AssignmentAction.APPROVE_RETURN, AssignmentAction.REJECT_RETURN
+        ),
         REQUEST_BEING_HANDLED,
     ),
     form=forms.ReturnDecisionForm,
@@ -526,7 +529,7 @@ APPROVE_REPLY = Step(
     service=_service("reply_approve"),
     sources={ReplyStatus.SUBMITTED},
     state_message=_ALREADY_REVIEWED,
-    conditions=(_assignment_in(AssignmentAction.APPROVE_REPLY, _on_assignment),),
+    conditions=(_assignment_in(_on_assignment, AssignmentAction.APPROVE_REPLY),),
     form=forms.NoteForm,
 )
 SEND_BACK_REPLY = Step(
@@ -536,7 +539,7 @@ SEND_BACK_REPLY = Step(
     service=_service("reply_send_back"),
     sources={ReplyStatus.SUBMITTED},
     state_message=_ALREADY_REVIEWED,
-    conditions=(_assignment_in(AssignmentAction.SEND_BACK_REPLY, _on_assignment),),
+    conditions=(_assignment_in(_on_assignment, AssignmentAction.SEND_BACK_REPLY),),
     form=forms.SendBackForm,
 )
 PUBLISH_REPLY = Step(

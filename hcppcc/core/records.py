@@ -53,7 +53,8 @@ def record_save(
     ``record`` — new or existing — validate it whole, and save it, if ``by`` holds the
     model's add or change permission, and — when ``unchanged_since`` is given — if nobody
     saved the record since the caller read it. ``editable(record, changes)``, the caller's
-    rule of what may still change, is asked on the locked row and raises to refuse.
+    rule of what may be written (asked on the locked row of an existing record, after the
+    permission), raises to refuse.
     Nothing is written when a check fails."""
     # ``None`` is the system itself (seeds, imports): no request ever carries it.
     if by is not None and not may_write(by, record):
@@ -61,8 +62,8 @@ def record_save(
     if not record._state.adding:
         record = type(record)._default_manager.select_for_update().get(pk=record.pk)
         check_unchanged(record, unchanged_since)
-        if editable is not None:
-            editable(record, changes)
+    if editable is not None:
+        editable(record, changes)
     for field, value in changes.items():
         setattr(record, field, value)
     record._history_user = by  # the audit history's author, in commands as in requests

@@ -20,7 +20,7 @@ def _signed_in(user) -> bool:
     return user.is_authenticated and user.is_active
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Scope:
     """The records of ``model`` each role reads: all of them for the roles in
     ``everything``; for a role in ``own``, those its query picks out for the user."""

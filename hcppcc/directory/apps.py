@@ -26,6 +26,10 @@ class DirectoryConfig(AppConfig):
     }
 
     def ready(self) -> None:
+        # Their receivers (sign-ins, refusals, lockouts) must be connected before the first
+        # request, not when a request first loads the middleware.
+        import hcppcc.core.security
+        import hcppcc.directory.middleware  # noqa: F401
         from hcppcc.directory.roles import sync_role_permissions
 
         # Permissions only exist after contrib.auth's own post_migrate handler has run for

@@ -45,7 +45,10 @@ class ProposalViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Workflow
     workflow = workflow.PROPOSAL
 
     def get_queryset(self):
-        return super().get_queryset().for_list().order_by("-id")
+        # A proposal shows the assignments the caller may see: a unit its own, committee
+        # staff none.
+        visible = scopes.ASSIGNMENTS.visible_to(self.request.user)
+        return super().get_queryset().for_list(assignments=visible).order_by("-id")
 
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update"):

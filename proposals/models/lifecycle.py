@@ -65,10 +65,12 @@ EXPLANATION_MAX_LENGTH = 200
 
 
 class ProposalQuerySet(models.QuerySet):
-    def for_list(self) -> "ProposalQuerySet":
+    def for_list(self, assignments: "AssignmentQuerySet | None" = None) -> "ProposalQuerySet":
         """Everything a proposal list row shows, in a fixed number of queries. A collective
         proposer's name comes by subquery (``collective_name``), not by three more joins:
-        PostgreSQL takes longer to plan a seven-table join (6 ms) than to read the page."""
+        PostgreSQL takes longer to plan a seven-table join (6 ms) than to read the page.
+        ``assignments``: those the reader may see (their scope), where not all."""
+        assignments = Assignment.objects.all() if assignments is None else assignments
         collective = [
             Subquery(model.objects.filter(pk=OuterRef(f"{field}_id")).values("name"))
             for field, model in (
@@ -83,7 +85,7 @@ class ProposalQuerySet(models.QuerySet):
             .prefetch_related(
                 Prefetch(
                     "assignments",
-                    queryset=Assignment.objects.select_related("unit").order_by("role", "pk"),
+                    queryset=assignments.select_related("unit").order_by("role", "pk"),
                 )
             )
         )

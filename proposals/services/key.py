@@ -70,8 +70,9 @@ def key_decide(
     at: datetime.datetime | None = None,
 ) -> KeyNomination:
     """Record the chair meeting's decision. Approved, the proposal becomes a key proposal."""
+    # The proposal first, then the nomination: the order every step locks in.
+    proposal = lock_proposal(Proposal(pk=nomination.proposal_id))
     nomination = KeyNomination.objects.select_for_update().get(pk=nomination.pk)
-    proposal = lock_proposal(nomination.proposal)
     nomination.proposal = proposal
     workflow.DECIDE_KEY.check(nomination, by, at=at)
     if decided_on < nomination.nominated_on:

@@ -140,3 +140,30 @@ def test_a_bulletin_issue_is_entered_through_its_service(committee_staff, audito
         services.bulletin_save(bulletin=bulletin, by=auditor, changes={"number": 2})
     bulletin.refresh_from_db()
     assert bulletin.number == 1
+
+
+def test_the_admin_clears_an_activity_attachment(client, committee_staff):
+    from django.core.files.base import ContentFile
+
+    kind = ActivityKind.objects.create(name="调研")
+    activity = Activity.objects.create(kind=kind, title="调研", starts_on=DAY)
+    activity.attachment.save("报告.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    client.force_login(committee_staff)
+    url = reverse("admin:activities_activity_change", args=[activity.pk])
+    response = client.post(
+        url,
+        opened(
+            activity,
+            kind=kind.pk,
+            title="调研",
+            starts_on="2020-03-01",
+            **{
+                "attachment-clear": "on",
+                "participations-TOTAL_FORMS": "0",
+                "participations-INITIAL_FORMS": "0",
+            },
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    activity.refresh_from_db()
+    assert not activity.attachment

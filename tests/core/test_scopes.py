@@ -110,3 +110,27 @@ def test_a_proposer_reads_approved_replies_alone_at_every_door(world, member_use
     statuses = set(Reply.objects.filter(pk__in=shown).values_list("status", flat=True))
     assert statuses == {ReplyStatus.APPROVED}
     assert _admin_ids(Reply, member_user) is None  # members do not use the admin
+
+
+def test_a_proposal_lists_only_the_assignments_its_reader_may_see(
+    world, committee_staff, unit_a_user, client
+):
+    from rest_framework.test import APIClient
+
+    from proposals.models import Assignment
+
+    api = APIClient()
+    api.force_authenticate(committee_staff)
+    rows = api.get("/api/v1/proposals/", {"page_size": 500}).json()["results"]
+    assert rows
+    assert all(row["assignments"] == [] for row in rows)  # staff read no handling
+    api.force_authenticate(unit_a_user)
+    rows = api.get("/api/v1/proposals/", {"page_size": 500}).json()["results"]
+    shown = {a["id"] for row in rows for a in row["assignments"]}
+    own = set(
+        Assignment.objects.filter(unit=unit_a_user.handling_unit).values_list("pk", flat=True)
+    )
+    assert shown == own
+    client.force_login(committee_staff)
+    page = client.get("/proposals/").content.decode()
+    assert world.walk.unit_a.name not in page

@@ -2,6 +2,7 @@
 scope and move only through their steps, offered as buttons and taken on small pages."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -16,7 +17,7 @@ from hcppcc.core.workflow.steps import Workflow
 
 class ScopedAdmin(ModelAdmin):
     """A ModelAdmin that lists what its ``scope`` lets the user read: the same reads as the
-    staff pages and the API, so the three never disagree (tests/test_scopes.py)."""
+    staff pages and the API, so the three never disagree (tests/core/test_scopes.py)."""
 
     scope: Scope | None = None
 
@@ -115,7 +116,9 @@ class WorkflowAdmin(ScopedAdmin):
             form, table = attempt.form, attempt.table
         else:
             form, table = spec.bind(record)
-        media = self.media + form.media + (table.media if table is not None else form.media)
+        media = self.media + form.media
+        if table is not None:
+            media += table.media
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -138,4 +141,4 @@ class StepOnlyAdmin(WorkflowAdmin):
         return False
 
     def get_readonly_fields(self, request, obj=None):
-        return self.fields
+        return flatten_fieldsets(self.get_fieldsets(request, obj))

@@ -19,7 +19,7 @@ def any_record(user, record) -> bool:
     return True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Roles:
     """Role → the relation a holder must have to the record. ``Roles({OFFICE: any_record})
     | Roles({MEMBER: is_lead})``: the office on any record, a member on their own."""
@@ -27,7 +27,11 @@ class Roles:
     relations: Mapping[str, Relation] = field(default_factory=dict)
 
     def __or__(self, other: "Roles") -> "Roles":
-        return Roles({**self.relations, **other.relations})
+        """Both tables: a role in both relates its holders to a record either one allows."""
+        relations = dict(self.relations)
+        for role, relation in other.relations.items():
+            relations[role] = _either(relations[role], relation) if role in relations else relation
+        return Roles(relations)
 
     @property
     def holders(self) -> frozenset[str]:
@@ -51,6 +55,10 @@ class Roles:
         if not user.is_authenticated or not user.is_active:
             return False
         return user.is_superuser or user.has_role(*self.relations)
+
+
+def _either(first: Relation, second: Relation) -> Relation:
+    return lambda user, record: first(user, record) or second(user, record)
 
 
 def anyone_with(*roles: str) -> Roles:

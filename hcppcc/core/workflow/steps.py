@@ -5,7 +5,7 @@ A ``Step`` says when it may be taken — the states its record may be in, any fu
 some a table of rows) and the service that takes it. The service asks ``check`` on its
 locked row before it acts; the admin, the pages and the API ask ``available`` before they
 offer the step. Both read the same declaration, so a button is shown exactly when the
-service would take the step (``tests/test_steps_offered.py`` walks every one).
+service would take the step (``tests/core/test_steps_offered.py`` walks every one).
 
 What depends on what is typed in (a category chosen, a reply's date) stays in the service
 and comes back as field errors; what depends on the record and the moment is declared here.
@@ -14,7 +14,6 @@ and comes back as field errors; what depends on the record and the moment is dec
 import datetime
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 from django import forms
@@ -110,9 +109,9 @@ class Step:
 
     # --- what is typed in ---------------------------------------------------------------
 
-    @cached_property
+    @property
     def service_function(self) -> Callable:
-        return import_string(self.service)
+        return import_string(self.service)  # the module is imported once; this is a lookup
 
     def bind(self, record, data=None, files=None) -> tuple[forms.Form, Any]:
         """The step's form (and table of rows) bound to ``data``."""
