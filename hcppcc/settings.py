@@ -36,6 +36,9 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
+    # Type-ahead pickers for units and members (before the admin, whose select2 they share).
+    "dal",
+    "dal_select2",
     # Django's admin, on a site that can require a second factor (HCPPCC_ADMIN_OTP).
     "hcppcc.core.admin_site.AdminConfig",
     "django.contrib.auth",

@@ -8,6 +8,7 @@ from hcppcc.core.records import StaleRecord
 from hcppcc.core.workflow.errors import WorkflowError
 from hcppcc.directory.choices import Role
 from hcppcc.directory.models import Member, Session
+from hcppcc.directory.pickers import member_field
 from proposals import services
 from proposals.choices import ProposerKind
 from proposals.models import Proposal
@@ -40,7 +41,9 @@ class ProposalDraftForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["session"].initial = Session.objects.current()
-        self.fields["lead_member"].queryset = Member.objects.active().order_by("name")
+        self.fields["lead_member"] = member_field(
+            required=False, label=Proposal._meta.get_field("lead_member").verbose_name
+        )
         office = user.is_superuser or user.has_role(Role.PROPOSAL_OFFICE)
         if not office:
             # A member drafts in their own name only, individually or jointly.

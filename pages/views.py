@@ -7,9 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django import forms
 from django.contrib import messages
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -584,16 +582,6 @@ STEP_RECORDS = {
 }
 
 
-def _plain_selects(form) -> None:
-    """The step forms pick units and members with the admin's autocomplete, which needs
-    the admin's scripts and access; here they are plain selects (a committee's few hundred
-    units and members)."""
-    for field in form.fields.values():
-        if isinstance(field.widget, AutocompleteSelect):
-            field.widget = forms.Select()
-            field.queryset = field.queryset  # hands the choices to the new widget
-
-
 def step(request, kind: str, pk: int, name: str):
     """Take one workflow step: its form, then its service. Bad input or a refused step
     shows the reasons on the form; nothing is half-saved."""
@@ -618,8 +606,6 @@ def step(request, kind: str, pk: int, name: str):
         form, units = attempt.form, attempt.table
     else:
         form, units = spec.bind(record)
-    for bound in [form, *(units.forms if units is not None else [])]:
-        _plain_selects(bound)
     return render(
         request,
         "pages/step.html",
@@ -628,6 +614,7 @@ def step(request, kind: str, pk: int, name: str):
             "step": spec,
             "form": form,
             "units": units,
+            "media": form.media + units.media if units is not None else form.media,
             "back": records.back(record),
             "opened_version": stale.version_of(record),
         },

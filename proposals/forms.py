@@ -4,12 +4,11 @@ The forms only parse input; ``workflow.py`` passes the cleaned data to the servi
 """
 
 from django import forms
-from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.utils.translation import gettext_lazy as _
 
 from hcppcc.core.files import validate_document
-from hcppcc.directory.models import Committee, HandlingUnit, Member, Organization
+from hcppcc.directory.models import Committee, Member, Organization
+from hcppcc.directory.pickers import unit_field
 from proposals.choices import (
     AssignmentRole,
     ContactWay,
@@ -20,20 +19,9 @@ from proposals.choices import (
     Satisfaction,
     SupervisionMethod,
 )
-from proposals.models import Assignment, Category, Proposal, RejectionReason, ResultClass
+from proposals.models import Category, Proposal, RejectionReason, ResultClass
 
 DATE = forms.DateInput(attrs={"type": "date"})
-
-
-def unit_field(required: bool = True) -> forms.ModelChoiceField:
-    """A handling unit picked by typing its name (the admin's autocomplete), not from a
-    dropdown of every unit."""
-    return forms.ModelChoiceField(
-        queryset=HandlingUnit.objects.active(),
-        required=required,
-        label=_("handling unit"),
-        widget=AutocompleteSelect(Assignment._meta.get_field("unit"), admin.site),
-    )
 
 
 class NoteForm(forms.Form):

@@ -27,6 +27,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from activities.models import Activity, ActivityKind, OpinionReport
+from hcppcc.core import pinyin
 from hcppcc.directory.models import HandlingUnit, Member, Session
 from hcppcc.directory.numerals import chinese_numeral
 from proposals.choices import (
@@ -306,14 +307,20 @@ def _units(rng: random.Random, ids: Ids) -> list[int]:
             break
         pk = ids.take(HandlingUnit)
         writer.add(
-            id=pk, name=name, short_name=name[-6:], kind="government_department", sort_order=number
+            id=pk,
+            name=name,
+            short_name=name[-6:],
+            kind="government_department",
+            sort_order=number,
+            initials=pinyin.initials(name, name[-6:]),
         )
         have.append(pk)
     for number in itertools.count(1):
         if len(have) >= UNITS:
             break
         pk = ids.take(HandlingUnit)
-        writer.add(id=pk, name=f"呼和浩特市第{number}事业单位", kind="enterprise")
+        name = f"呼和浩特市第{number}事业单位"
+        writer.add(id=pk, name=name, kind="enterprise", initials=pinyin.initials(name))
         have.append(pk)
     writer.flush()
     return have
@@ -330,7 +337,10 @@ def _members(rng: random.Random, ids: Ids, sessions: list[Session]) -> dict[int,
         fresh = []
         for _ in range(MEMBERS_PER_TERM - len(kept)):
             pk = ids.take(Member)
-            writer.add(id=pk, name=_name(rng, taken), position="member", phone="")
+            name = _name(rng, taken)
+            writer.add(
+                id=pk, name=name, position="member", phone="", initials=pinyin.initials(name)
+            )
             fresh.append(pk)
         per_term[term] = previous = kept + fresh
     writer.flush()

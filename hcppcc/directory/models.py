@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hcppcc.core import pinyin
 from hcppcc.directory.choices import (
     LEADER_POSITIONS,
     HandlingUnitKind,
@@ -220,6 +221,8 @@ class Member(TimeStamped):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # What the pickers match besides the name ("lwh" finds 李文华); kept by ``save``.
+    initials = models.CharField(_("pinyin initials"), max_length=100, blank=True, editable=False)
     user = models.OneToOneField(
         "directory.User",
         verbose_name=_("user account"),
@@ -256,6 +259,12 @@ class Member(TimeStamped):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.initials = pinyin.initials(self.name)
+        if (fields := kwargs.get("update_fields")) is not None and "name" in fields:
+            kwargs["update_fields"] = {*fields, "initials"}
+        super().save(*args, **kwargs)
+
     def natural_key(self) -> tuple[str, str | None]:
         return (self.name, self.sector.name if self.sector_id else None)
 
@@ -274,6 +283,8 @@ class HandlingUnit(Named):
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
+    # What the pickers match besides the names ("cgj" finds 城管局); kept by ``save``.
+    initials = models.CharField(_("pinyin initials"), max_length=200, blank=True, editable=False)
 
     # Field-level audit history of every save: who, when, before → after.
     history = HistoricalRecords()
@@ -281,6 +292,13 @@ class HandlingUnit(Named):
     class Meta(Named.Meta):
         verbose_name = _("handling unit")
         verbose_name_plural = _("handling units")
+
+    def save(self, *args, **kwargs):
+        self.initials = pinyin.initials(self.name, self.short_name)
+        fields = kwargs.get("update_fields")
+        if fields is not None and {"name", "short_name"} & set(fields):
+            kwargs["update_fields"] = {*fields, "initials"}
+        super().save(*args, **kwargs)
 
 
 class User(AbstractUser):

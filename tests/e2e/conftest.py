@@ -59,6 +59,14 @@ class Screen:
     def go(self, path: str) -> None:
         self.page.goto(f"{self.base_url}{path}")
 
+    def pick(self, select: str, typed: str, choice: str) -> None:
+        """Choose in a type-ahead picker (select2): open it, type, click the match."""
+        self.page.locator(f"{select} + .select2").click()
+        self.page.locator(".select2-container--open .select2-search__field").fill(typed)
+        option = self.page.locator(".select2-results__option", has_text=choice).first
+        option.click()
+        assert self.page.locator(select).input_value()
+
     def shot(self, name: str) -> None:
         Screen.counter += 1
         self.folder.mkdir(parents=True, exist_ok=True)

@@ -55,7 +55,7 @@ def test_a_proposal_from_paper_to_feedback_in_the_browser(
     desk.page.select_option("#id_session", str(walk.session.pk))
     desk.page.fill("#id_title", TITLE)
     desk.page.select_option("#id_proposer_kind", "individual")
-    desk.page.select_option("#id_lead_member", str(walk.proposer.pk))
+    desk.pick("#id_lead_member", "wyj", walk.proposer.name)  # 委员甲 by its initials
     desk.page.fill("#id_situation", "老城区停车位缺口大，占道停车影响通行。")
     desk.page.fill("#id_suggestions", "利用边角地增设停车位；错时开放机关单位停车场。")
     desk.page.fill("#id_explanation", "经实地走访三个街道后提出。")
@@ -74,7 +74,7 @@ def test_a_proposal_from_paper_to_feedback_in_the_browser(
     )
 
     def lead_unit(page):
-        page.select_option("#id_units-0-unit", str(walk.unit_a.pk))
+        desk.pick("#id_units-0-unit", walk.unit_a.name, walk.unit_a.name)
         page.select_option("#id_units-0-role", "lead")
 
     _take(desk, "交办", "office-assigns", lead_unit)

@@ -1,6 +1,7 @@
 """The admin's side of the workflow: a ModelAdmin whose records are read through their
 scope and move only through their steps, offered as buttons and taken on small pages."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied
@@ -116,9 +117,9 @@ class WorkflowAdmin(ScopedAdmin):
             form, table = attempt.form, attempt.table
         else:
             form, table = spec.bind(record)
-        media = self.media + form.media
-        if table is not None:
-            media += table.media
+        # The form's first: its pickers load select2 while jQuery is still global, before
+        # the admin's jquery.init puts it away.
+        media = form.media + (table.media if table is not None else forms.Media()) + self.media
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -1,0 +1,136 @@
+"""Type-ahead pickers for handling units and members: the server searches by name, short
+name and pinyin initials ("lwh" finds 李文华), within what the user may read, and every
+form that picks a unit or a member uses them (django-autocomplete-light, select2)."""
+
+from dal import autocomplete
+from django import forms
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from hcppcc.directory import scopes
+from hcppcc.directory.models import HandlingUnit, Member
+
+
+def matching(queryset: QuerySet, typed: str, *, short_name: bool) -> QuerySet:
+    """Records whose name (or short name) holds ``typed``, or whose pinyin initials begin
+    with it ("cgj", and for a unit its short name's: "hhhtscsgl cgj")."""
+    typed = typed.strip()
+    if not typed:
+        return queryset
+    letters = typed.lower()
+    found = (
+        Q(name__icontains=typed)
+        | Q(initials__startswith=letters)
+        | Q(initials__contains=f" {letters}")
+    )
+    if short_name:
+        found |= Q(short_name__icontains=typed)
+    return queryset.filter(found)
+
+
+class UnitPicker(autocomplete.Select2QuerySetView):
+    """``/pick/units/?q=…``: active handling units, ten at a time."""
+
+    paginate_by = 10
+
+    def get_queryset(self):
+        units = scopes.UNITS.visible_to(self.request.user).filter(is_active=True)
+        return matching(units, self.q, short_name=True).order_by("sort_order", "name")
+
+
+class MemberPicker(autocomplete.Select2QuerySetView):
+    """``/pick/members/?q=…``: active members, with their sector to tell namesakes apart."""
+
+    paginate_by = 10
+
+    def get_queryset(self):
+        members = scopes.MEMBERS.visible_to(self.request.user).filter(is_active=True)
+        members = members.select_related("sector")
+        return matching(members, self.q, short_name=False).order_by("name", "pk")
+
+    def get_result_label(self, member: Member) -> str:
+        return member_label(member)
+
+
+def member_label(member: Member) -> str:
+    return f"{member.name}（{member.sector.name}）" if member.sector_id else member.name
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, member: Member) -> str:
+        return member_label(member)
+
+
+class MembersChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, member: Member) -> str:
+        return member_label(member)
+
+
+class _WithJQuery:
+    """select2 needs jQuery on the page before it; the admin brings its own (the same file,
+    so the two merge into one), the staff pages only this."""
+
+    @property
+    def media(self):
+        minified = "" if settings.DEBUG else ".min"
+        return forms.Media(js=[f"admin/js/vendor/jquery/jquery{minified}.js"]) + super().media
+
+
+class PickOne(_WithJQuery, autocomplete.ModelSelect2):
+    pass
+
+
+class PickSeveral(_WithJQuery, autocomplete.ModelSelect2Multiple):
+    pass
+
+
+def _attrs(placeholder) -> dict:
+    return {
+        "data-placeholder": placeholder,
+        "data-minimum-input-length": 0,
+        "data-allow-clear": "true",
+        "style": "width: 100%",
+    }
+
+
+def unit_field(
+    *, required: bool = True, label=None, multiple: bool = False, queryset=None, **options
+) -> forms.Field:
+    """A handling unit (or several) picked by typing: name, short name or initials."""
+    queryset = HandlingUnit.objects.active() if queryset is None else queryset
+    attrs = _attrs(_("Type a name, short name or pinyin initials"))
+    if multiple:
+        widget = PickSeveral(url="directory:pick-units", attrs=attrs)
+        field = forms.ModelMultipleChoiceField
+    else:
+        widget = PickOne(url="directory:pick-units", attrs=attrs)
+        field = forms.ModelChoiceField
+    return field(
+        queryset=queryset,
+        required=required,
+        label=label or _("handling unit"),
+        widget=widget,
+        **options,
+    )
+
+
+def member_field(
+    *, required: bool = True, label=None, multiple: bool = False, queryset=None, **options
+) -> forms.Field:
+    """A member (or several) picked by typing: name or pinyin initials."""
+    queryset = Member.objects.active().select_related("sector") if queryset is None else queryset
+    attrs = _attrs(_("Type a name or pinyin initials"))
+    if multiple:
+        widget = PickSeveral(url="directory:pick-members", attrs=attrs)
+        field = MembersChoiceField
+    else:
+        widget = PickOne(url="directory:pick-members", attrs=attrs)
+        field = MemberChoiceField
+    return field(
+        queryset=queryset,
+        required=required,
+        label=label or _("member"),
+        widget=widget,
+        **options,
+    )
