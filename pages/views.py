@@ -25,6 +25,7 @@ from hcppcc.core import stale
 from hcppcc.core.audit import versions
 from hcppcc.core.paging import EstimatingPaginator
 from hcppcc.core.scopes import Scope
+from hcppcc.core.workflow.errors import WorkflowError
 from hcppcc.core.workflow.steps import Workflow
 from hcppcc.directory import scopes as directory
 from hcppcc.directory.choices import Role
@@ -32,7 +33,7 @@ from hcppcc.directory.filtersets import MemberFilterSet, UnitFilterSet
 from hcppcc.directory.models import Session
 from hcppcc.directory.selectors import home_overview
 from pages.forms import ProposalDraftForm
-from proposals import scopes, workflow
+from proposals import scopes, services, workflow
 from proposals.choices import Satisfaction
 from proposals.filtersets import (
     AssignmentFilterSet,
@@ -424,7 +425,14 @@ def proposal_detail(request, pk: int):
     supervision = scopes.SUPERVISIONS.visible_to(user).filter(proposal=proposal).first()
     context = {
         "proposal": proposal,
-        "cosigners": proposal.cosigners.select_related("member").order_by("pk"),
+        "cosigners": [
+            (c, _step_links("cosigner", c, user))
+            for c in scopes.COSIGNERS.visible_to(user)
+            .filter(proposal=proposal)
+            .select_related("member", "proposal")
+            .order_by("pk")
+        ],
+        "attachments": scopes.ATTACHMENTS.visible_to(user).filter(proposal=proposal),
         "assignments": [
             (
                 a,
@@ -508,6 +516,26 @@ def assignment_detail(request, pk: int):
     return render(request, "pages/assignment.html", context)
 
 
+def proposal_attachment(request, pk: int):
+    """A file handed in with a proposal, to whoever may read the proposal (404 else)."""
+    attachment = get_object_or_404(scopes.ATTACHMENTS.visible_to(request.user), pk=pk)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+
+
+def proposal_detach(request, pk: int):
+    """Take a file off a draft (POST only), as whoever may edit the draft."""
+    attachment = get_object_or_404(scopes.ATTACHMENTS.visible_to(request.user), pk=pk)
+    if request.method != "POST":
+        return redirect("pages:proposal-edit", pk=attachment.proposal_id)
+    try:
+        services.proposal_detach(attachment=attachment, by=request.user)
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Removed: %(file)s.") % {"file": attachment.name})
+    return redirect("pages:proposal-edit", pk=attachment.proposal_id)
+
+
 def reply_file(request, pk: int):
     """A reply letter, to whoever may read the reply (404 for anyone else)."""
     reply = get_object_or_404(scopes.REPLIES.visible_to(request.user).exclude(file=""), pk=pk)
@@ -560,6 +588,9 @@ STEP_RECORDS = {
         workflow.EXTENSION_REQUEST,
         lambda r: _assignment_url(r.assignment_id),
         ("assignment__proposal",),
+    ),
+    "cosigner": StepRecords(
+        scopes.COSIGNERS, workflow.COSIGNER, lambda c: _proposal_url(c.proposal_id), ("proposal",)
     ),
     "keynomination": StepRecords(
         scopes.KEY_NOMINATIONS, workflow.KEY_NOMINATION, lambda n: _proposal_url(n.proposal_id)
@@ -627,7 +658,10 @@ def proposal_new(request):
     user = request.user
     if not workflow.CREATE.roles.allow_some(user):
         raise PermissionDenied(_("Your role does not allow this step on this record."))
-    form = ProposalDraftForm(request.POST if request.method == "POST" else None, user=user)
+    posted = request.method == "POST"
+    form = ProposalDraftForm(
+        request.POST if posted else None, request.FILES if posted else None, user=user
+    )
     if request.method == "POST" and form.is_valid():
         proposal = form.save_through_service(by=user)
         if proposal is not None:
@@ -649,7 +683,12 @@ def proposal_edit(request, pk: int):
         messages.error(request, reason)
         return redirect("pages:proposal", pk=proposal.pk)
     posted = request.method == "POST"
-    form = ProposalDraftForm(request.POST if posted else None, instance=proposal, user=user)
+    form = ProposalDraftForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        instance=proposal,
+        user=user,
+    )
     opened = request.POST.get(stale.FIELD) if posted else stale.version_of(proposal)
     if posted and form.is_valid() and form.save_changes(by=user, opened=opened):
         messages.success(request, _("The draft is saved."))
@@ -657,7 +696,12 @@ def proposal_edit(request, pk: int):
     return render(
         request,
         "pages/proposal_form.html",
-        {"form": form, "proposal": proposal, "opened_version": opened},
+        {
+            "form": form,
+            "proposal": proposal,
+            "opened_version": opened,
+            "attachments": proposal.attachments.all(),
+        },
         status=400 if posted else 200,
     )
 

@@ -24,6 +24,7 @@ from proposals.models import (
     LookBackCampaign,
     LookBackItem,
     Proposal,
+    ProposalAttachment,
     Reply,
     ReturnRequest,
     Supervision,
@@ -131,6 +132,7 @@ JOINT_OPINIONS = Scope(
 )
 
 COSIGNERS = PROPOSALS.below(CoSigner, "proposal")
+ATTACHMENTS = PROPOSALS.below(ProposalAttachment, "proposal")
 CONTACTS = ASSIGNMENTS.below(ContactLog, "assignment")
 FEEDBACK = HANDLING.below(Feedback, "proposal")
 KEY_NOMINATIONS = HANDLING.below(KeyNomination, "proposal")

@@ -5,6 +5,7 @@ import uuid
 import zipfile
 from pathlib import PurePath
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models.fields.files import FieldFile
@@ -77,3 +78,24 @@ class RandomName:
 
     def __eq__(self, other) -> bool:
         return isinstance(other, RandomName) and other.folder == self.folder
+
+
+class MultipleDocumentsInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class DocumentsField(forms.FileField):
+    """Several documents chosen at once (PDF, DOCX, XLSX, JPEG or PNG by content, each at
+    most the upload limit); cleans to a list, empty when none was chosen."""
+
+    default_validators = [validate_document]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleDocumentsInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        one = super().clean
+        if isinstance(data, list | tuple):
+            return [one(item, initial) for item in data if item]
+        return [one(data, initial)] if data else []

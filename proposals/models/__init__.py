@@ -1,5 +1,6 @@
 """Models of the proposals app, one module per part of the work."""
 
+from proposals.models.attachments import ProposalAttachment
 from proposals.models.evaluation import Award, EvaluationRound, EvaluationVote
 from proposals.models.imports import ImportRowResult, ImportRun, import_upload_to
 from proposals.models.key import KeyNomination, Supervision, SupervisionEvent
@@ -46,6 +47,7 @@ __all__ = [
     "LookBackCampaign",
     "LookBackItem",
     "Proposal",
+    "ProposalAttachment",
     "ProposalQuerySet",
     "RejectionReason",
     "ReminderLog",

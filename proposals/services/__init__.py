@@ -11,6 +11,7 @@ from proposals.services.drafting import (
     cosigner_respond,
     proposal_complete_cosigning,
     proposal_create,
+    proposal_detach,
     proposal_submit,
     proposal_update,
 )
@@ -76,6 +77,7 @@ __all__ = [
     "proposal_complete_cosigning",
     "proposal_convert",
     "proposal_create",
+    "proposal_detach",
     "proposal_give_feedback",
     "proposal_merge",
     "proposal_reject",

@@ -5,6 +5,7 @@ import datetime
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from proposals.deadlines import deadlines
 from proposals.models import (
     CoSigner,
     Proposal,
+    ProposalAttachment,
     Transition,
 )
 from proposals.services.transitions import (
@@ -42,10 +44,11 @@ def proposal_create(
     by: User | None,
     cosigners: Sequence[Member] = (),
     suggested_units: Sequence[HandlingUnit] = (),
+    attachments: Sequence[File] = (),
     at: datetime.datetime | None = None,
 ) -> Proposal:
     """Save a new draft (暂存) built by a form or a loader, with the units its proposer
-    suggests and its invited co-signers."""
+    suggests, its invited co-signers and the material handed in with it."""
     if proposal.pk is not None:
         raise WorkflowError(_("This proposal has already been saved."))
     workflow.CREATE.check(proposal, by)
@@ -56,6 +59,7 @@ def proposal_create(
     proposal.suggested_units.set(suggested_units)
     for member in cosigners:
         cosigner_invite(proposal=proposal, member=member, by=by)
+    _attach(proposal, attachments, by=by)
     Transition.objects.create(
         proposal=proposal,
         action=ProposalAction.CREATE,
@@ -94,12 +98,16 @@ def proposal_update(
     proposal: Proposal,
     by: User | None,
     changes: dict,
+    cosigners: Sequence[Member] | None = None,
+    attachments: Sequence[File] = (),
     at: datetime.datetime | None = None,
     unchanged_since: datetime.datetime | None = None,
 ) -> Proposal:
     """Edit a draft's content. Only the fields in ``changes`` are written, on the locked
     row, so a step taken meanwhile by someone else is never undone by a stale form; with
-    ``unchanged_since`` (the version the editor read), an edit made meanwhile is refused."""
+    ``unchanged_since`` (the version the editor read), an edit made meanwhile is refused.
+    ``cosigners``, when given, are the members invited from now on (those dropped are no
+    longer invited); ``attachments`` are added to those handed in."""
     locked = lock_proposal(proposal)
     check_unchanged(locked, unchanged_since)
     workflow.EDIT.check(locked, by, at=at)
@@ -119,8 +127,47 @@ def proposal_update(
         locked.save(update_fields=[*fields, "updated_at"])
     for name, value in many.items():
         getattr(locked, name).set(value)
-    log_event(locked, "edit", by=by, at=at, note="、".join(sorted(changes)))
+    edited = sorted(changes)
+    if cosigners is not None and _set_cosigners(locked, cosigners, by=by):
+        edited.append("cosigners")
+    if _attach(locked, attachments, by=by):
+        edited.append("attachments")
+    log_event(locked, "edit", by=by, at=at, note="、".join(edited))
     return locked
+
+
+def _set_cosigners(proposal: Proposal, members: Sequence[Member], *, by: User | None) -> bool:
+    """Invite ``members`` and no one else to co-sign a draft; whether anything changed."""
+    wanted = {member.pk: member for member in members}
+    invited = set(proposal.cosigners.values_list("member_id", flat=True))
+    dropped = invited - set(wanted)
+    proposal.cosigners.filter(member_id__in=dropped).delete()
+    for member_id in sorted(set(wanted) - invited):
+        cosigner_invite(proposal=proposal, member=wanted[member_id], by=by)
+    return bool(dropped or set(wanted) - invited)
+
+
+def _attach(proposal: Proposal, files: Sequence[File], *, by: User | None) -> bool:
+    for file in files:
+        attachment = ProposalAttachment(
+            proposal=proposal, file=file, name=file.name[-200:], uploaded_by=by
+        )
+        attachment.full_clean()
+        attachment.save()
+    return bool(files)
+
+
+@transaction.atomic
+def proposal_detach(*, attachment: ProposalAttachment, by: User | None) -> Proposal:
+    """Take a file off a draft (handed in by mistake); the file itself is deleted too."""
+    proposal = lock_proposal(Proposal(pk=attachment.proposal_id))
+    workflow.EDIT.check(proposal, by)
+    attachment = ProposalAttachment.objects.select_for_update().get(pk=attachment.pk)
+    attachment.file.delete(save=False)
+    name = attachment.name
+    attachment.delete()
+    log_event(proposal, "edit", by=by, at=None, note=_("removed %(file)s") % {"file": name})
+    return proposal
 
 
 @transaction.atomic

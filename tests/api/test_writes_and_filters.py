@@ -181,7 +181,7 @@ def test_messages_are_chinese_by_default_and_english_on_request(walk, office):
     assert missing.json() == {"year": ["A year is required, e.g. ?year=2020."]}
     field = client.post("/api/v1/units/", {}, HTTP_ACCEPT_LANGUAGE="en").json()
     assert field["name"] == ["This field is required."]
-    assert client.post("/api/v1/units/", {}).json()["name"] == ["该字段是必填项。"]
+    assert client.post("/api/v1/units/", {}).json()["name"] == ["请填写此项。"]
 
 
 def test_an_edit_based_on_an_older_read_is_refused_under_the_lock(office):

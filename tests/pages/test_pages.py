@@ -54,6 +54,9 @@ RECORD_PAGES = {
     "assignment",
     "step",
     "reply-file",
+    # tests/pages/test_record_proposal.py
+    "proposal-attachment",
+    "proposal-detach",
     # tests/pages/test_import_pages.py
     "import-template",
     "import-export",
@@ -199,7 +202,7 @@ def test_a_step_form_shows_chinese_errors_and_changes_nothing(client, office, wa
     before = Transition.objects.count()
     response = client.post(url, opened(submitted, reason=""))
     assert response.status_code == 400
-    assert "该字段是必填项" in response.content.decode()
+    assert "请填写此项" in response.content.decode()
     assert refreshed(submitted).status == S.SUBMITTED
     assert Transition.objects.count() == before
 
@@ -250,7 +253,7 @@ def test_recording_a_proposal_needs_its_fields_in_chinese(client, office, walk):
     client.force_login(office)
     response = client.post(reverse("pages:proposal-new"), {})
     assert response.status_code == 400
-    assert "该字段是必填项" in response.content.decode()
+    assert "请填写此项" in response.content.decode()
     assert not Proposal.objects.exists()
     created = client.post(
         reverse("pages:proposal-new"),
@@ -277,7 +280,7 @@ def test_list_filters_live_in_the_url_and_exports_follow_them(client, office, wa
     assert "/api/v1/proposals/?status=submitted&amp;format=xlsx" in page
     bad = client.get(reverse("pages:proposals"), {"submitted_after": "not a date"})
     assert bad.context["page"].paginator.count == 0
-    assert "输入一个有效的日期" in bad.content.decode()
+    assert "请按“年-月-日”填写日期" in bad.content.decode()
 
 
 def test_print_and_figures_pages(client, office, walk):
