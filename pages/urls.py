@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pages import imports, views
+from pages import imports, supervision, views
 
 app_name = "pages"
 
@@ -18,6 +18,9 @@ urlpatterns = [
     path("assignments/<int:pk>/", views.assignment_detail, name="assignment"),
     path("key-proposals/", views.SupervisionList.as_view(), name="supervisions"),
     path("look-back/", views.LookBackList.as_view(), name="lookback"),
+    path("look-back/campaigns/", supervision.LookBackCampaignList.as_view(), name="campaigns"),
+    path("look-back/campaigns/new/", supervision.lookback_new, name="lookback-new"),
+    path("key-proposals/nominations/", supervision.KeyNominationList.as_view(), name="nominations"),
     path("activities/", views.ActivityList.as_view(), name="activities"),
     path("opinion-reports/", views.OpinionReportList.as_view(), name="reports"),
     path("members/", views.MemberList.as_view(), name="members"),

@@ -281,6 +281,14 @@ class SupervisionList(FilteredList):
             .order_by("-id")
         )
 
+    def extra_context(self, request) -> dict:
+        links = [(_("Nominations"), reverse("pages:nominations"))]
+        member = getattr(request.user, "member", None)
+        if member is not None and member.is_leader:
+            # A leader opens the supervisions they lead (领衔督办) in one click.
+            links.insert(0, (_("Led by me"), f"{reverse('pages:supervisions')}?leader={member.pk}"))
+        return {"page_links": links}
+
 
 class LookBackList(FilteredList):
     scope = scopes.LOOKBACK_ITEMS
@@ -308,6 +316,9 @@ class LookBackList(FilteredList):
             .select_related("reply__result_class")
             .order_by("-id")
         )
+
+    def extra_context(self, request) -> dict:
+        return {"page_links": [(_("Campaigns"), reverse("pages:campaigns"))]}
 
 
 class ActivityList(FilteredList):

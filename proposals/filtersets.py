@@ -18,6 +18,8 @@ from proposals.choices import (
 from proposals.models import (
     Assignment,
     Feedback,
+    KeyNomination,
+    LookBackCampaign,
     LookBackItem,
     Proposal,
     Reply,
@@ -143,3 +145,20 @@ class LookBackItemFilterSet(django_filters.FilterSet):
     class Meta:
         model = LookBackItem
         fields = ("campaign", "outcome", "satisfaction", "decision")
+
+
+class KeyNominationFilterSet(django_filters.FilterSet):
+    session = IdFilter(field_name="proposal__session", label=_("session"))
+    ordering = StableOrderingFilter(fields=("nominated_on", "id"))
+
+    class Meta:
+        model = KeyNomination
+        fields = ("decision", "nominated_by", "proposal")
+
+
+class LookBackCampaignFilterSet(django_filters.FilterSet):
+    ordering = StableOrderingFilter(fields=("year", "starts_on", "id"))
+
+    class Meta:
+        model = LookBackCampaign
+        fields = ("year", "session")
