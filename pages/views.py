@@ -34,7 +34,7 @@ from hcppcc.directory.models import Session
 from hcppcc.directory.selectors import home_overview
 from pages.forms import ProposalDraftForm
 from proposals import scopes, services, workflow
-from proposals.choices import Satisfaction
+from proposals.choices import CoSignerStatus, ProposalStatus, Satisfaction
 from proposals.filtersets import (
     AssignmentFilterSet,
     LookBackItemFilterSet,
@@ -164,6 +164,10 @@ class FilteredList(View):
     def opens(cls, user) -> bool:
         return cls.scope.reads_some(user)
 
+    def filters_for(self, user) -> tuple[str, ...]:
+        """The filters the user is offered (all of them work in the URL for everyone)."""
+        return self.filter_fields
+
     def records(self, user):
         """The rows, with what each shows read in a fixed number of queries."""
         return self.scope.visible_to(user)
@@ -177,7 +181,7 @@ class FilteredList(View):
         valid = not filterset.is_bound or filterset.is_valid()
         rows = filterset.qs if valid else filterset.queryset.none()
         page = EstimatingPaginator(rows, self.page_size).get_page(request.GET.get("page"))
-        fields = [filterset.form[name] for name in self.filter_fields]
+        fields = [filterset.form[name] for name in self.filters_for(user)]
         return render(
             request,
             "pages/list.html",
@@ -230,9 +234,29 @@ class ProposalList(FilteredList):
         visible = scopes.ASSIGNMENTS.visible_to(user)
         return super().records(user).for_list(assignments=visible).order_by("-id")
 
+    def filters_for(self, user) -> tuple[str, ...]:
+        # Those who follow only their own proposals search and sort them; the office's
+        # panel is for the whole archive.
+        if scopes.HANDLING.reads_everything(user) or user.has_role(Role.COMMITTEE_STAFF):
+            return self.filter_fields
+        return ("q", "session", "status")
+
     def extra_context(self, request) -> dict:
-        can_create = workflow.CREATE.roles.allow_some(request.user)
-        return {"create_url": reverse("pages:proposal-new") if can_create else ""}
+        user = request.user
+        can_create = workflow.CREATE.roles.allow_some(user)
+        context = {"create_url": reverse("pages:proposal-new") if can_create else ""}
+        member = getattr(user, "member", None)
+        if member is not None and user.has_role(Role.MEMBER):
+            context["title"] = _("My proposals")
+            invitations = (
+                scopes.COSIGNERS.visible_to(user)
+                .filter(member=member, status=CoSignerStatus.INVITED)
+                .filter(proposal__status=ProposalStatus.AWAITING_COSIGNERS)
+                .select_related("proposal", "proposal__lead_member")
+                .order_by("deadline", "pk")
+            )
+            context["invitations"] = [(c, _step_links("cosigner", c, user)) for c in invitations]
+        return context
 
 
 class AssignmentList(FilteredList):
@@ -404,11 +428,42 @@ class UnitList(FilteredList):
 
 
 def _step_links(kind: str, record, user) -> list[tuple[str, str]]:
-    """The steps ``user`` may take on ``record`` now, as (label, link) pairs."""
+    """The steps ``user`` may take on ``record`` now, as (label, link) pairs; a step the
+    office takes for a unit or a member says so (代为登记)."""
     return [
-        (step.label, reverse("pages:step", args=[kind, record.pk, step.name]))
+        (
+            _("On their behalf: %(step)s") % {"step": step.label}
+            if workflow.on_behalf(step, record, user)
+            else step.label,
+            reverse("pages:step", args=[kind, record.pk, step.name]),
+        )
         for step in STEP_RECORDS[kind].workflow.offered(record, user)
     ]
+
+
+UNIT_ACTIONS = workflow.owners_actions(workflow.ASSIGNMENT.steps, Role.HANDLING_UNIT)
+PROPOSER_ACTIONS = workflow.owners_actions(workflow.PROPOSAL.steps, Role.MEMBER)
+
+
+def _timeline(user, proposal) -> list:
+    """The proposal's log as ``user`` may read it, each step marked ``on_behalf`` where
+    the office recorded a unit's or the proposer's step for them (代为登记)."""
+    events = list(
+        scopes.TRANSITIONS.visible_to(user)
+        .filter(proposal=proposal)
+        .select_related("by", "assignment__unit", "import_run__created_by")
+        .order_by("at", "pk")
+    )
+    proposer_user = proposal.lead_member.user_id if proposal.lead_member else None
+    for event in events:
+        by = event.by
+        if by is None:
+            event.on_behalf = False
+        elif event.assignment_id and event.action in UNIT_ACTIONS:
+            event.on_behalf = by.handling_unit_id != event.assignment.unit_id
+        else:
+            event.on_behalf = event.action in PROPOSER_ACTIONS and by.pk != proposer_user
+    return events
 
 
 def proposal_detail(request, pk: int):
@@ -469,10 +524,7 @@ def proposal_detail(request, pk: int):
             .filter(assignment__proposal=proposal)
             .select_related("campaign", "assignment__unit", "reply__result_class")
         ],
-        "timeline": scopes.TRANSITIONS.visible_to(user)
-        .filter(proposal=proposal)
-        .select_related("by", "assignment__unit", "import_run__created_by")
-        .order_by("at", "pk"),
+        "timeline": _timeline(user, proposal),
         "steps": _step_links("proposal", proposal, user),
         "may_edit": workflow.EDIT.available(proposal, user),
     }
@@ -656,6 +708,8 @@ def step(request, kind: str, pk: int, name: str):
             "step": spec,
             "form": form,
             "units": units,
+            "kind": kind,
+            "on_behalf": workflow.on_behalf(spec, record, request.user),
             "media": form.media + units.media if units is not None else form.media,
             "back": records.back(record),
             "opened_version": stale.version_of(record),

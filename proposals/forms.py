@@ -102,7 +102,7 @@ class AssignRowForm(forms.Form):
         return cleaned
 
 
-AssignRowFormSet = forms.formset_factory(AssignRowForm, extra=4, max_num=20)
+AssignRowFormSet = forms.formset_factory(AssignRowForm, extra=3, max_num=20)
 
 
 class AssignForm(NoteForm):

@@ -227,6 +227,30 @@ class UnitAssignment:
     due_on: date | None = None
 
 
+def _suggested_rows(proposal) -> list[dict]:
+    """The units the proposer suggests, as the first rows of the assignment: the first to
+    lead, the others jointly (the clerk changes what the office decides otherwise)."""
+    units = list(proposal.suggested_units.order_by("sort_order", "name"))
+    return [
+        {"unit": unit, "role": AssignmentRole.LEAD if index == 0 else AssignmentRole.JOINT}
+        for index, unit in enumerate(units)
+    ]
+
+
+def on_behalf(step: Step, record, user) -> bool:
+    """Whether ``user`` takes a step that is someone else's — a unit's, a member's — for
+    them, as the office does from a paper letter (代为登记)."""
+    others = step.roles.holders - {Role.PROPOSAL_OFFICE}
+    return bool(others) and not step.roles.allow_except(user, record, Role.PROPOSAL_OFFICE)
+
+
+def owners_actions(workflow_steps, role: str) -> frozenset[str]:
+    """The timeline actions of the steps ``role`` takes on its own records."""
+    return frozenset(
+        step.name.replace("-", "_") for step in workflow_steps if role in step.roles.holders
+    )
+
+
 def _assign_inputs(cleaned: dict) -> dict:
     units = [
         UnitAssignment(row["unit"], AssignmentRole(row["role"]), row.get("due_on"))
@@ -355,6 +379,7 @@ ASSIGN = Step(
     form=forms.AssignForm,
     table=forms.AssignRowFormSet,
     table_name="units",
+    table_initial=_suggested_rows,
     inputs=_assign_inputs,
 )
 ADD_UNIT = Step(

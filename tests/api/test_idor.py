@@ -43,6 +43,7 @@ def others_and_own(a_bit_of_everything, walk, unit_c, settings, tmp_path):
         reply_date=datetime.date(2020, 7, 1),
         file=SimpleUploadedFile("答复函.pdf", PDF),
     )
+    walk.to(ProposalStatus.AWAITING_COSIGNERS)  # a co-signing invitation, not C's
     own = walk.to(ProposalStatus.ACCEPTED)
     services.proposal_assign(
         proposal=own,

@@ -65,7 +65,7 @@ def test_a_proposal_from_paper_to_feedback_in_the_browser(
     proposal = Proposal.objects.get(title=TITLE)
     assert proposal.status == ProposalStatus.DRAFT
 
-    _take(desk, "提交", "office-submits")
+    _take(desk, "代为登记：提交", "office-submits")  # from the paper form
     _take(
         desk,
         "立案",

@@ -123,7 +123,7 @@ def test_a_step_form_shows_its_errors_and_changes_nothing(client, walk, office):
         step_url("proposal", proposal, "reject"), {**opened(proposal), "note": "x"}
     )
     assert response.status_code == 200
-    assert "必填" in response.content.decode()
+    assert "请填写此项" in response.content.decode()
     assert refreshed(proposal).status == S.SUBMITTED
 
 

@@ -49,6 +49,17 @@ class Roles:
             for role, relation in self.relations.items()
         )
 
+    def allow_except(self, user, record, role: str) -> bool:
+        """Whether ``user`` may act on ``record`` through a role other than ``role``: for
+        the office, whether a step it may take is nonetheless someone else's (a unit's
+        acknowledgement typed in from its paper letter: 代为登记)."""
+        if not user.is_authenticated or not user.is_active:
+            return False
+        return any(
+            held != role and user.has_role(held) and relation(user, record)
+            for held, relation in self.relations.items()
+        )
+
     def allow_some(self, user) -> bool:
         """Whether ``user``'s roles take the step on any record at all: whether to offer a
         "new" button, or to refuse a create before its input is read."""

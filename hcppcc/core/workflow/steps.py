@@ -49,6 +49,10 @@ def _as_typed(cleaned: dict) -> dict:
     return cleaned
 
 
+def _no_rows(record) -> list[dict]:
+    return []
+
+
 @dataclass(frozen=True, eq=False)
 class Step:
     """One step people take on a record.
@@ -72,6 +76,8 @@ class Step:
     # A table of rows typed in with the form (the units of an assignment), under this name.
     table: type[forms.BaseFormSet] | None = None
     table_name: str = "rows"
+    # The rows a table starts with, from the record (the units a proposer suggests).
+    table_initial: Callable[[Any], list[dict]] = _no_rows
     inputs: Callable[[dict], dict] = _as_typed
 
     # --- when, and by whom --------------------------------------------------------------
@@ -116,7 +122,10 @@ class Step:
     def bind(self, record, data=None, files=None) -> tuple[forms.Form, Any]:
         """The step's form (and table of rows) bound to ``data``."""
         form = self.form(data, files, **self.form_arguments(record))
-        table = self.table(data, prefix=self.table_name) if self.table else None
+        table = None
+        if self.table is not None:
+            initial = None if data is not None else self.table_initial(record)
+            table = self.table(data, prefix=self.table_name, initial=initial)
         return form, table
 
     def cleaned(self, form, table=None) -> dict | None:
