@@ -6,6 +6,7 @@ from proposals.models.key import KeyNomination, Supervision, SupervisionEvent
 from proposals.models.lifecycle import (
     ACTION_LABELS,
     EXPLANATION_MAX_LENGTH,
+    OPEN_ASSIGNMENT,
     Assignment,
     AssignmentQuerySet,
     Category,
@@ -29,6 +30,7 @@ from proposals.models.reminders import ReminderLog
 __all__ = [
     "ACTION_LABELS",
     "EXPLANATION_MAX_LENGTH",
+    "OPEN_ASSIGNMENT",
     "Assignment",
     "AssignmentQuerySet",
     "Award",
