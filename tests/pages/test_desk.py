@@ -159,3 +159,46 @@ def test_an_unknown_queue_is_a_filter_error_not_a_server_error(client, unit_a_us
     response = client.get(reverse("pages:assignments"), {"queue": "everything"})
     assert response.status_code == 200
     assert response.context["page"].paginator.count == 0
+
+
+def test_the_api_lists_the_same_queue(client, desk, unit_a_user):
+    client.force_login(unit_a_user)
+    for queue, expected in EXPECTED.items():
+        response = client.get(reverse("assignment-list"), {"queue": queue})
+        assert response.status_code == 200
+        ids = {row["id"] for row in response.json()["results"]}
+        assert ids == {desk[name].pk for name in expected}, queue
+
+
+@pytest.mark.parametrize("persona", ["member_user", "unit_a_user", "office"])
+def test_the_steps_offered_on_list_rows_cost_no_query_per_row(persona, request, client, walk):
+    client.force_login(request.getfixturevalue(persona))
+    url = reverse("pages:proposals")
+    counts = []
+    for _ in range(2):
+        for status in (S.DRAFT, S.ACCEPTED, S.ASSIGNED, S.REPLIED):
+            walk.to(status)
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_a_proposal_row_offers_its_obvious_step_to_who_takes_it(client, walk, member_user, office):
+    draft, submitted, replied = walk.to(S.DRAFT), walk.to(S.SUBMITTED), walk.to(S.REPLIED)
+    accepted = walk.to(S.ACCEPTED)
+
+    def offered(proposal, step):
+        return reverse("pages:step", args=["proposal", proposal.pk, step]) in html
+
+    client.force_login(member_user)
+    html = client.get(reverse("pages:proposals")).content.decode()
+    assert offered(draft, "submit")
+    assert offered(replied, "feedback")
+    assert not offered(accepted, "assign")  # the office's
+    client.force_login(office)
+    html = client.get(reverse("pages:proposals")).content.decode()
+    assert offered(accepted, "assign")
+    assert offered(draft, "submit")
+    assert not offered(submitted, "accept")  # a review has no one obvious step
