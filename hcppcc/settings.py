@@ -244,6 +244,8 @@ STORAGES = {
 if DEBUG:
     # WhiteNoise expects the folder even when it serves from the app folders.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Files served at the site's root, which browsers ask for by themselves (/favicon.ico).
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(VAR_DIR / "media")))
 # Uploaded documents: at most this size (hcppcc/core/files.py checks their type by content).
 HCPPCC_MAX_UPLOAD_MB = env_int("HCPPCC_MAX_UPLOAD_MB", 20)

@@ -44,7 +44,12 @@ from proposals.filtersets import (
 from proposals.models import (
     ResultClass,
 )
-from proposals.selectors import assignment_clocks, session_dashboard, unit_scorecards
+from proposals.selectors import (
+    assignment_clocks,
+    desk_counts,
+    session_dashboard,
+    unit_scorecards,
+)
 
 # Who opens the overview pages: those who read every proposal's handling (the office,
 # leaders, auditors), and those who read the committee's work.
@@ -145,6 +150,7 @@ def _chart(tallies) -> dict:
 class Column:
     label: str
     ordering: str = ""  # a field the FilterSet's ``ordering`` allows, or none
+    key: str = ""  # names a column a list may leave out for some readers (``hidden``)
 
 
 class FilteredList(View):
@@ -172,9 +178,15 @@ class FilteredList(View):
         """The rows, with what each shows read in a fixed number of queries."""
         return self.scope.visible_to(user)
 
+    def hidden_columns(self, user) -> frozenset[str]:
+        """The keys of the columns ``user`` does not need (the row templates read the same
+        set as ``hidden``)."""
+        return frozenset()
+
     def get(self, request):
         user = request.user
         require(user, self.opens)
+        hidden = self.hidden_columns(user)
         filterset = self.filterset_class(
             request.GET or None, queryset=self.records(user), request=request
         )
@@ -189,7 +201,8 @@ class FilteredList(View):
                 "title": self.title,
                 "filter_fields": fields,
                 "filter_errors": filterset.form.errors if filterset.is_bound else {},
-                "columns": self.columns,
+                "columns": [column for column in self.columns if column.key not in hidden],
+                "hidden": hidden,
                 "row_template": self.row_template,
                 "page": page,
                 "export": reverse(self.api_list) if self.api_list else "",
@@ -260,25 +273,42 @@ class ProposalList(FilteredList):
 
 
 class AssignmentList(FilteredList):
-    """The handling desk: a unit user sees its own unit's assignments only."""
+    """The handling desk. It opens on what needs doing: how many assignments wait in each
+    queue (each count a link to its rows), the open ones by urgency, the days left. A unit
+    user sees its own unit's assignments only, without a column repeating its name."""
 
     scope = scopes.ASSIGNMENTS
     title = gettext_lazy("Assignments")
     filterset_class = AssignmentFilterSet
-    filter_fields = ("status", "role", "overdue", "due_before", "proposal__session")
+    filter_fields = ("queue", "status", "role", "overdue", "due_before", "proposal__session")
     columns = (
         Column(gettext_lazy("proposal")),
-        Column(gettext_lazy("handling unit")),
+        Column(gettext_lazy("handling unit"), key="unit"),
         Column(gettext_lazy("role")),
         Column(gettext_lazy("status")),
-        Column(gettext_lazy("assigned on"), "assigned_on"),
+        Column(gettext_lazy("days left")),
         Column(gettext_lazy("reply due"), "due_on"),
+        Column(gettext_lazy("assigned on"), "assigned_on"),
     )
     row_template = "pages/rows/assignment.html"
     api_list = "assignment-list"
 
     def records(self, user):
-        return super().records(user).for_list().order_by("due_on", "id")
+        return super().records(user).for_list().by_urgency()
+
+    def hidden_columns(self, user) -> frozenset[str]:
+        # A unit user reads its own unit's rows only: the unit column would repeat its name.
+        readers = user.roles & self.scope.readers
+        own_unit_only = not user.is_superuser and readers == {Role.HANDLING_UNIT}
+        return frozenset({"unit"}) if own_unit_only else frozenset()
+
+    def extra_context(self, request) -> dict:
+        today = timezone.localdate()
+        return {
+            "today": today,
+            "queues": desk_counts(self.scope.visible_to(request.user), today),
+            "queue": request.GET.get("queue", ""),
+        }
 
 
 class SupervisionList(FilteredList):

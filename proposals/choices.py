@@ -220,6 +220,18 @@ OPEN_ASSIGNMENT_STATES = frozenset(
 # proposal is replied, a joint unit that never sent its opinion can do nothing more.
 PROPOSAL_HANDLING_STATES = frozenset({ProposalStatus.ASSIGNED, ProposalStatus.HANDLING})
 
+
+# The handling desk's queues (办理台): what a unit has to do now. Each is a condition on
+# the assignment's state (proposals.selectors.DESK_QUEUES); they overlap (an overdue
+# assignment is also one to answer), so the counts are not meant to add up.
+class DeskQueue(models.TextChoices):
+    TO_ACKNOWLEDGE = "to_acknowledge", _("To acknowledge")
+    TO_ANSWER = "to_answer", _("To answer")
+    DUE_SOON = "due_soon", _("Due within 7 days")
+    OVERDUE = "overdue", _("Overdue")
+    SENT_BACK = "sent_back", _("Reply sent back for revision")
+
+
 # Steps that move no status but may be taken only in some states (the other steps are
 # governed by the transition tables above).
 INVITE_COSIGNER_STATES = frozenset({ProposalStatus.DRAFT})

@@ -11,6 +11,7 @@ from hcppcc.core.filtering import DATE, YES_NO, IdFilter, StableOrderingFilter
 from proposals.choices import (
     AssignmentRole,
     AssignmentStatus,
+    DeskQueue,
     ProposalStatus,
     ProposerKind,
     Satisfaction,
@@ -27,6 +28,7 @@ from proposals.models import (
     Supervision,
 )
 from proposals.search import search
+from proposals.selectors import desk_queues
 
 
 class ProposalFilterSet(django_filters.FilterSet):
@@ -98,6 +100,9 @@ class AssignmentFilterSet(django_filters.FilterSet):
         field_name="due_on", lookup_expr="lte", label=_("due by"), widget=DATE
     )
     proposal = IdFilter(label=_("proposal"))
+    queue = django_filters.ChoiceFilter(
+        choices=DeskQueue.choices, method="filter_queue", label=_("to do")
+    )
     ordering = StableOrderingFilter(fields=("assigned_on", "due_on", "id"))
 
     class Meta:
@@ -107,6 +112,10 @@ class AssignmentFilterSet(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         overdue = Assignment.objects.overdue(timezone.localdate()).values("pk")
         return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+
+    def filter_queue(self, queryset, name, value):
+        """One of the desk's queues, as its count at the top of the desk reads it."""
+        return queryset.filter(desk_queues(timezone.localdate())[value])
 
 
 class ReplyFilterSet(django_filters.FilterSet):

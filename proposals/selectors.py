@@ -6,7 +6,7 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +17,7 @@ from proposals.choices import (
     AssignmentRole,
     AssignmentStatus,
     CoSignerStatus,
+    DeskQueue,
     EvaluationRating,
     ProposalStatus,
     ReplyStatus,
@@ -25,6 +26,7 @@ from proposals.choices import (
 )
 from proposals.deadlines import deadlines
 from proposals.models import (
+    OPEN_ASSIGNMENT,
     Assignment,
     EvaluationVote,
     Feedback,
@@ -443,3 +445,50 @@ def session_dashboard(session, today: datetime.date, *, due_days: int = 14, rows
         answering=sum(card.answering for card in cards),
         key_proposals=key_proposals,
     )
+
+
+# --- the handling desk ---------------------------------------------------------------------
+
+DESK_DUE_SOON_DAYS = 7
+
+
+def desk_queues(today: datetime.date) -> dict[str, Q]:
+    """Each queue of the handling desk (DeskQueue) as a condition on assignments. Only
+    assignments still on the desk count (``OPEN_ASSIGNMENT``, as ``overdue()`` reads it):
+
+    - to acknowledge (待签收): assigned, not yet acknowledged;
+    - to answer (待答复): acknowledged, the reply (a joint unit's opinion) not yet sent;
+    - due within 7 days: due today or in the next 7 days (``due_soon(today, 7)``);
+    - overdue (已逾期): past the due date without an approved reply (``overdue(today)``);
+    - sent back (被退回修改): to answer again because the office sent this round's reply back.
+    """
+    sent_back = Reply.objects.filter(
+        assignment=OuterRef("pk"), round=OuterRef("round"), status=ReplyStatus.SENT_BACK
+    )
+    soon = today + datetime.timedelta(days=DESK_DUE_SOON_DAYS)
+    return {
+        DeskQueue.TO_ACKNOWLEDGE: OPEN_ASSIGNMENT & Q(status=AssignmentStatus.ASSIGNED),
+        DeskQueue.TO_ANSWER: OPEN_ASSIGNMENT & Q(status=AssignmentStatus.ACKNOWLEDGED),
+        DeskQueue.DUE_SOON: OPEN_ASSIGNMENT & Q(due_on__gte=today, due_on__lte=soon),
+        DeskQueue.OVERDUE: OPEN_ASSIGNMENT & Q(due_on__lt=today),
+        DeskQueue.SENT_BACK: OPEN_ASSIGNMENT
+        & Q(status=AssignmentStatus.ACKNOWLEDGED)
+        & Q(Exists(sent_back)),
+    }
+
+
+@dataclass(frozen=True)
+class DeskCount:
+    queue: str
+    label: str
+    count: int
+
+
+def desk_counts(assignments, today: datetime.date) -> list[DeskCount]:
+    """How many of ``assignments`` (a reader's scope) wait in each desk queue, in the
+    order of DeskQueue: one query, whatever the number of assignments."""
+    queues = desk_queues(today)
+    counts = assignments.aggregate(
+        **{queue: Count("pk", filter=condition) for queue, condition in queues.items()}
+    )
+    return [DeskCount(queue, str(label), counts[queue]) for queue, label in DeskQueue.choices]

@@ -7,6 +7,7 @@ from proposals.models.key import KeyNomination, Supervision, SupervisionEvent
 from proposals.models.lifecycle import (
     ACTION_LABELS,
     EXPLANATION_MAX_LENGTH,
+    OPEN_ASSIGNMENT,
     Assignment,
     AssignmentQuerySet,
     Category,
@@ -30,6 +31,7 @@ from proposals.models.reminders import ReminderLog
 __all__ = [
     "ACTION_LABELS",
     "EXPLANATION_MAX_LENGTH",
+    "OPEN_ASSIGNMENT",
     "Assignment",
     "AssignmentQuerySet",
     "Award",

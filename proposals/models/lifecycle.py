@@ -111,13 +111,26 @@ class ProposalQuerySet(models.QuerySet):
         )
 
 
+# An assignment still on its unit's desk: its own state open, its proposal being handled.
+OPEN_ASSIGNMENT = Q(
+    status__in=OPEN_ASSIGNMENT_STATES, proposal__status__in=PROPOSAL_HANDLING_STATES
+)
+
+
 class AssignmentQuerySet(models.QuerySet):
     def for_list(self) -> "AssignmentQuerySet":
         return self.select_related("unit", "proposal", "proposal__session", "proposal__lead_member")
 
     def open(self) -> "AssignmentQuerySet":
-        return self.filter(
-            status__in=OPEN_ASSIGNMENT_STATES, proposal__status__in=PROPOSAL_HANDLING_STATES
+        return self.filter(OPEN_ASSIGNMENT)
+
+    def by_urgency(self) -> "AssignmentQuerySet":
+        """The desk's order: open assignments first, by due date (the overdue, then the
+        nearest deadline), then the finished ones, latest due first. ``clock_due`` is the
+        due date of an open one (None for the finished: their clock has stopped)."""
+        clock_due = Case(When(OPEN_ASSIGNMENT, then=F("due_on")), default=None)
+        return self.annotate(clock_due=clock_due).order_by(
+            F("clock_due").asc(nulls_last=True), "-due_on", "pk"
         )
 
     def overdue(self, today: datetime.date) -> "AssignmentQuerySet":
