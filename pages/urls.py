@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pages import imports, views
+from pages import imports, views, work
 
 app_name = "pages"
 
@@ -17,7 +17,26 @@ urlpatterns = [
     path("key-proposals/", views.SupervisionList.as_view(), name="supervisions"),
     path("look-back/", views.LookBackList.as_view(), name="lookback"),
     path("activities/", views.ActivityList.as_view(), name="activities"),
+    path("activities/new/", work.activity_new, name="activity-new"),
+    path("activities/<int:pk>/", work.activity_detail, name="activity"),
+    path("activities/<int:pk>/edit/", work.activity_edit, name="activity-edit"),
+    path("activities/<int:pk>/attachment/", work.activity_attachment, name="activity-attachment"),
     path("opinion-reports/", views.OpinionReportList.as_view(), name="reports"),
+    path("opinion-reports/new/", work.report_new, name="report-new"),
+    path("opinion-reports/<int:pk>/", work.report_detail, name="report"),
+    path("opinion-reports/<int:pk>/edit/", work.report_edit, name="report-edit"),
+    path("opinion-reports/<int:pk>/instruction/", work.instruction_new, name="instruction-new"),
+    path("bulletins/", work.BulletinList.as_view(), name="bulletins"),
+    path("bulletins/new/", work.bulletin_new, name="bulletin-new"),
+    path("bulletins/<int:pk>/edit/", work.bulletin_edit, name="bulletin-edit"),
+    path("awards/", work.AwardList.as_view(), name="awards"),
+    path("awards/new/", work.award_new, name="award-new"),
+    path("awards/<int:pk>/edit/", work.award_edit, name="award-edit"),
+    path("evaluations/", work.EvaluationList.as_view(), name="evaluations"),
+    path("evaluations/new/", work.evaluation_new, name="evaluation-new"),
+    path("evaluations/<int:pk>/", work.evaluation_detail, name="evaluation"),
+    path("evaluations/<int:pk>/edit/", work.evaluation_edit, name="evaluation-edit"),
+    path("evaluations/<int:pk>/ballot/", work.evaluation_ballot, name="evaluation-ballot"),
     path("members/", views.MemberList.as_view(), name="members"),
     path("units/", views.UnitList.as_view(), name="units"),
     path("figures/", views.figures, name="figures"),

@@ -20,10 +20,12 @@ from django.views import View
 from activities import scopes as work
 from activities import workflow as activity_workflow
 from activities.filtersets import ActivityFilterSet, OpinionReportFilterSet
+from activities.models import Activity, OpinionReport
 from activities.selectors import activities_by_kind, member_scorecards, yearly_figures
 from hcppcc.core import stale
 from hcppcc.core.audit import versions
 from hcppcc.core.paging import EstimatingPaginator
+from hcppcc.core.records import permission_for
 from hcppcc.core.scopes import Scope
 from hcppcc.core.workflow.steps import Workflow
 from hcppcc.directory import scopes as directory
@@ -328,6 +330,11 @@ class ActivityList(FilteredList):
     def records(self, user):
         return super().records(user).for_list().order_by("-starts_on", "-id")
 
+    def extra_context(self, request) -> dict:
+        if not request.user.has_perm(permission_for(Activity, "add")):
+            return {}
+        return {"create_url": reverse("pages:activity-new"), "create_label": _("New record")}
+
 
 class OpinionReportList(FilteredList):
     scope = work.OPINION_REPORTS
@@ -343,6 +350,11 @@ class OpinionReportList(FilteredList):
     )
     row_template = "pages/rows/report.html"
     api_list = "opinionreport-list"
+
+    def extra_context(self, request) -> dict:
+        if not request.user.has_perm(permission_for(OpinionReport, "add")):
+            return {}
+        return {"create_url": reverse("pages:report-new"), "create_label": _("New record")}
 
     def records(self, user):
         return (
@@ -574,10 +586,14 @@ STEP_RECORDS = {
         ("assignment",),
     ),
     "activity": StepRecords(
-        work.ACTIVITIES, activity_workflow.ACTIVITY, lambda a: reverse("pages:activities")
+        work.ACTIVITIES,
+        activity_workflow.ACTIVITY,
+        lambda a: reverse("pages:activity", args=[a.pk]),
     ),
     "opinionreport": StepRecords(
-        work.OPINION_REPORTS, activity_workflow.REPORT, lambda r: reverse("pages:reports")
+        work.OPINION_REPORTS,
+        activity_workflow.REPORT,
+        lambda r: reverse("pages:report", args=[r.pk]),
     ),
 }
 
