@@ -27,9 +27,7 @@ def matching(queryset: QuerySet, typed: str) -> QuerySet:
 
 
 def proposal_label(proposal: Proposal) -> str:
-    number = proposal.number_display or proposal.registration_display
-    title = f"{number} {proposal.title}" if number else proposal.title
-    return f"{title}（{proposal.session}）"
+    return f"{proposal}（{proposal.session}）"  # with its case number once it has one
 
 
 class ProposalPicker(autocomplete.Select2QuerySetView):

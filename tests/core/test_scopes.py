@@ -17,6 +17,7 @@ from hcppcc.api_urls import router
 from hcppcc.core.workflow.admin import ScopedAdmin
 from hcppcc.directory.permissions import HasRole
 from pages import views as pages
+from pages import work as work_pages
 from tests.conftest import PERSONAS
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.django_db
 def _list_pages() -> dict:
     """Model → the staff page that lists it."""
     found = {}
-    for value in vars(pages).values():
+    for value in [*vars(pages).values(), *vars(work_pages).values()]:
         is_list = isinstance(value, type) and issubclass(value, pages.FilteredList)
         if is_list and value.scope is not None:
             found[value.scope.model] = value
