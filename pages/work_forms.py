@@ -197,6 +197,14 @@ class ParticipantsTable(forms.Form):
             else:
                 self.rows.append(ParticipantRow(member, True, Attendance.PRESENT))
 
+    def fillers(self) -> list[tuple]:
+        """(field, action, button label) of each way of filling the list, as shown."""
+        return [
+            (self["fill_committee"], "fill-committee", _("Fill")),
+            (self["fill_sector"], "fill-sector", _("Fill")),
+            (self["add_member"], "add", _("Add to the list")),
+        ]
+
     @property
     def attendance(self) -> dict[Member, str]:
         return {row.member: row.attendance for row in self.rows if row.checked}
