@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from activities import scopes as work
-from activities.choices import Attendance, ReportStatus
+from activities.choices import Attendance
 from activities.filtersets import BulletinFilterSet
 from activities.models import Activity, Bulletin, Instruction, OpinionReport, Participation
 from activities.services import report_editable
@@ -240,7 +240,7 @@ def report_detail(request, pk: int):
         "upward": report.upward.order_by("reported_on", "pk"),
         "instructions": report.instructions.order_by("date", "pk"),
         "steps": _step_links("opinionreport", report, user),
-        "may_edit": REPORT_CHANGE(user) and report.status == ReportStatus.RECEIVED,
+        "may_edit": REPORT_CHANGE(user) and report_editable(report),
         "may_instruct": INSTRUCTION_ADD(user),
         "history": _history(report, _("public-opinion report")),
     }

@@ -304,3 +304,18 @@ def test_the_key_proposals_picker_offers_key_proposals_only(client, committee_st
     assert len(picked) == 1
     assert key.title in picked[0]
     assert ordinary.title not in picked[0]
+
+
+@pytest.mark.parametrize("count", [3, 12])
+def test_a_page_of_proposals_costs_the_same_however_many(
+    client, committee_staff, walk, count, django_assert_max_num_queries
+):
+    for _ in range(count):
+        walk.to(S.SUBMITTED)
+    client.force_login(committee_staff)
+    url = reverse("proposals:pick-proposals")
+    client.get(url)
+    # session, user, roles, the page of proposals with their sessions, and its count
+    with django_assert_max_num_queries(5):
+        found = _picked(client, url, "提案")
+    assert len(found) == min(count, 10)
