@@ -71,7 +71,7 @@ RECORD_PAGES = {
     "import-check",
     "import-apply",
     "import-progress",
-    # tests/pages/test_work_pages.py
+    # tests/pages/test_work_pages.py and test_year_end_pages.py
     "activity",
     "activity-edit",
     "activity-attachment",
