@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from activities.choices import ActivityStatus, ReportStatus
-from activities.models import Activity, OpinionReport
+from activities.models import Activity, Bulletin, OpinionReport
 from hcppcc.core.filtering import DATE, IdFilter, StableOrderingFilter
 
 
@@ -61,3 +61,12 @@ class OpinionReportFilterSet(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(content__icontains=value))
+
+
+class BulletinFilterSet(django_filters.FilterSet):
+    year = django_filters.NumberFilter(min_value=1949, max_value=2999, label=_("year"))
+    ordering = StableOrderingFilter(fields=("year", "number", "issued_on", "id"))
+
+    class Meta:
+        model = Bulletin
+        fields = ("year", "series")

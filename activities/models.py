@@ -147,6 +147,9 @@ class Participation(models.Model):
         _("attendance"), max_length=10, choices=Attendance.choices, default=Attendance.PRESENT
     )
 
+    # Who added, marked or took off each participant: the duty scorecards count them.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")

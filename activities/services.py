@@ -9,17 +9,24 @@ change; the admin and the API call these functions, never ``record_save`` direct
 import datetime
 from collections.abc import Iterable, Mapping
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities import workflow
-from activities.choices import ActivityStatus, ReportStatus, UpwardLevel
-from activities.models import Activity, Bulletin, OpinionReport, UpwardReport
-from hcppcc.core.records import record_save
+from activities.choices import ActivityStatus, Attendance, ReportStatus, UpwardLevel
+from activities.models import (
+    Activity,
+    Bulletin,
+    Instruction,
+    OpinionReport,
+    Participation,
+    UpwardReport,
+)
+from hcppcc.core.records import permission_for, record_save
 from hcppcc.core.workflow.errors import IllegalTransition
-from hcppcc.directory.models import User
+from hcppcc.directory.models import Member, User
 
 # --- entering and editing ------------------------------------------------------------------
 
@@ -68,6 +75,48 @@ def activity_save(
     )
 
 
+@transaction.atomic
+def activity_set_participants(
+    *, activity: Activity, by: User | None, attendance: Mapping[Member, str]
+) -> list[Participation]:
+    """Make ``attendance`` (member → ``Attendance``) the activity's participants: members
+    not in it are taken off, new ones added, the others' attendance set. Called with
+    ``activity_save`` in one transaction by the pages; each change is in the audit history,
+    and the activity's version moves on, so that a form opened before is refused."""
+    if by is not None and not by.has_perm(permission_for(Activity, "change")):
+        raise PermissionDenied(_("Your role does not allow changing these records."))
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    wrong = sorted(m.name for m, value in attendance.items() if value not in Attendance.values)
+    if wrong:
+        raise ValidationError(_("Not an attendance: %(members)s.") % {"members": "、".join(wrong)})
+    wanted = {member.pk: (member, value) for member, value in attendance.items()}
+    changed = False
+    kept = []
+    for participation in activity.participations.select_related("member"):
+        _member, value = wanted.pop(participation.member_id, (None, None))
+        participation._history_user = by
+        if value is None:
+            participation.delete()
+            changed = True
+            continue
+        if participation.attendance != value:
+            participation.attendance = value
+            participation.save(update_fields=["attendance"])
+            changed = True
+        kept.append(participation)
+    for member, value in wanted.values():
+        participation = Participation(activity=activity, member=member, attendance=value)
+        participation._history_user = by
+        participation.full_clean(exclude=["activity", "member"], validate_constraints=False)
+        participation.save()
+        kept.append(participation)
+        changed = True
+    if changed:
+        activity._history_user = by
+        activity.save(update_fields=["updated_at"])
+    return kept
+
+
 def report_save(
     *,
     report: OpinionReport,
@@ -96,6 +145,16 @@ def bulletin_save(
 ) -> Bulletin:
     """Enter or correct a bulletin issue (期); its number is unique in its series and year."""
     return record_save(record=bulletin, by=by, changes=changes, unchanged_since=unchanged_since)
+
+
+def instruction_save(
+    *,
+    instruction: Instruction,
+    by: User | None,
+    changes: Mapping[str, object],
+) -> Instruction:
+    """Record a leader's written instruction (批示) on a report, or correct one."""
+    return record_save(record=instruction, by=by, changes=changes)
 
 
 # --- steps ---------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ urlpatterns = [
     ),
     path("accounts/two-factor/", two_factor.verify, name="two-factor"),
     path("pick/", include("hcppcc.directory.urls")),
+    path("pick/", include("proposals.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("hcppcc.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -19,7 +19,7 @@ from hcppcc.core import sheets
 from hcppcc.core.imports import RowOutcome
 from hcppcc.core.paging import EstimatingPaginator
 from hcppcc.core.workflow.errors import WorkflowError
-from pages.views import opens_for
+from pages.access import opens_for
 from proposals import workflow
 from proposals.choices import IMPORT_BUSY_STATES, ImportKind, ImportStatus
 from proposals.imports.exports import FILE_TITLES, write_export, write_template

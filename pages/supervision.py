@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy
 from hcppcc.core.workflow.errors import WorkflowError
 from hcppcc.core.workflow.forms import show_on_form
 from hcppcc.directory.models import Session
-from pages.views import Column, FilteredList, opens_for
+from pages.access import opens_for
+from pages.lists import Column, FilteredList
 from proposals import scopes, services, workflow
 from proposals.filtersets import KeyNominationFilterSet, LookBackCampaignFilterSet
 from proposals.models import LookBackCampaign, ResultClass

@@ -691,9 +691,10 @@ class LookBackItemAdmin(AuditHistoryAdmin, StepOnlyAdmin):
 
 
 @admin.register(EvaluationRound)
-class EvaluationRoundAdmin(ModelAdmin):
+class EvaluationRoundAdmin(SavedThroughServiceAdmin, AuditHistoryAdmin, ScopedAdmin):
     """A year's evaluation; the results are computed on its page from the votes."""
 
+    scope = scopes.EVALUATION_ROUNDS
     list_display = ("name", "year", "held_on")
     list_filter = ("year",)
     search_fields = ("name",)
@@ -703,6 +704,11 @@ class EvaluationRoundAdmin(ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def save_through(self, record, by, changes, related):
+        services.evaluation_round_save(
+            evaluation_round=record, by=by, changes=changes, units=related.get("units")
+        )
 
     @admin.display(description=_("results"))
     def results(self, obj: EvaluationRound) -> str:
@@ -730,9 +736,11 @@ class EvaluationRoundAdmin(ModelAdmin):
 
 
 @admin.register(EvaluationVote)
-class EvaluationVoteAdmin(ModelAdmin):
-    """Votes typed in from the paper ballots, one per participant and unit."""
+class EvaluationVoteAdmin(SavedThroughServiceAdmin, AuditHistoryAdmin, ScopedAdmin):
+    """Votes typed in from the paper ballots, one per participant and unit (a whole ballot
+    at once on the 民主评议 page); here a rating is corrected."""
 
+    scope = scopes.EVALUATION_VOTES
     list_display = ("round", "unit", "member", "rating")
     list_filter = ("round", "rating")
     list_select_related = ("round", "unit", "member")
@@ -743,12 +751,34 @@ class EvaluationVoteAdmin(ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        # Who rated which unit in which round is what the ballot says; only the rating
+        # is corrected.
+        return ("round", "unit", "member") if obj is not None else ()
+
+    def save_through(self, record, by, changes, related):
+        if record._state.adding:
+            (vote,) = services.evaluation_votes_record(
+                evaluation_round=record.round,
+                by=by,
+                member=record.member,
+                ratings={record.unit: record.rating},
+            )
+            # The admin goes on with the form's instance (its messages, its redirect).
+            record.pk, record._state.adding = vote.pk, False
+        else:
+            services.evaluation_vote_correct(vote=record, by=by, rating=record.rating)
+
 
 @admin.register(Award)
-class AwardAdmin(ModelAdmin):
+class AwardAdmin(SavedThroughServiceAdmin, AuditHistoryAdmin, ScopedAdmin):
+    scope = scopes.AWARDS
     list_display = ("year", "kind", "proposal", "unit", "decided_on")
     list_filter = ("year", "kind")
     list_select_related = ("proposal", "unit")
     search_fields = ("proposal__title", "unit__name")
     fields = ("year", "kind", "proposal", "unit", "decided_on", "note")
     autocomplete_fields = ("proposal", "unit")
+
+    def save_through(self, record, by, changes, related):
+        services.award_record(award=record, by=by, changes=changes)

@@ -1,4 +1,4 @@
-"""One FilterSet per model, for the API (and, later, the staff pages)."""
+"""One FilterSet per model, shared by the API and the staff pages."""
 
 import django_filters
 from django.db.models import Exists, OuterRef
@@ -11,6 +11,7 @@ from hcppcc.core.filtering import DATE, YES_NO, IdFilter, StableOrderingFilter
 from proposals.choices import (
     AssignmentRole,
     AssignmentStatus,
+    AwardKind,
     DeskQueue,
     ProposalStatus,
     ProposerKind,
@@ -18,6 +19,8 @@ from proposals.choices import (
 )
 from proposals.models import (
     Assignment,
+    Award,
+    EvaluationRound,
     Feedback,
     KeyNomination,
     LookBackCampaign,
@@ -171,3 +174,27 @@ class LookBackCampaignFilterSet(django_filters.FilterSet):
     class Meta:
         model = LookBackCampaign
         fields = ("year", "session")
+
+
+def _year() -> django_filters.NumberFilter:
+    return django_filters.NumberFilter(min_value=1949, max_value=2999, label=_("year"))
+
+
+class EvaluationRoundFilterSet(django_filters.FilterSet):
+    year = _year()
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("text"))
+    ordering = StableOrderingFilter(fields=("year", "held_on", "id"))
+
+    class Meta:
+        model = EvaluationRound
+        fields = ("year",)
+
+
+class AwardFilterSet(django_filters.FilterSet):
+    year = _year()
+    kind = django_filters.ChoiceFilter(choices=AwardKind.choices, label=_("kind"))
+    ordering = StableOrderingFilter(fields=("year", "decided_on", "id"))
+
+    class Meta:
+        model = Award
+        fields = ("year", "kind")

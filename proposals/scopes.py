@@ -15,8 +15,11 @@ from hcppcc.directory.choices import Role
 from proposals.choices import AssignmentRole, AssignmentStatus, ReplyStatus
 from proposals.models import (
     Assignment,
+    Award,
     ContactLog,
     CoSigner,
+    EvaluationRound,
+    EvaluationVote,
     ExtensionRequest,
     Feedback,
     JointOpinion,
@@ -142,6 +145,11 @@ SUPERVISION_EVENTS = SUPERVISIONS.below(SupervisionEvent, "supervision")
 # Look-back reviews are the office's; leaders and auditors read them too.
 LOOKBACK_CAMPAIGNS = Scope(LookBackCampaign, everything=READ_ALL)
 LOOKBACK_ITEMS = Scope(LookBackItem, everything=READ_ALL)
+
+# Democratic evaluation and awards are the office's records; leaders and auditors read them.
+EVALUATION_ROUNDS = Scope(EvaluationRound, everything=READ_ALL)
+EVALUATION_VOTES = Scope(EvaluationVote, everything=READ_ALL)
+AWARDS = Scope(Award, everything=READ_ALL)
 
 
 def _unit_timeline(user) -> Q:

@@ -18,7 +18,7 @@ from activities.api.serializers import (
     OpinionReportSerializer,
     OpinionReportWriteSerializer,
 )
-from activities.filtersets import ActivityFilterSet, OpinionReportFilterSet
+from activities.filtersets import ActivityFilterSet, BulletinFilterSet, OpinionReportFilterSet
 from activities.selectors import member_scorecards, yearly_figures
 from hcppcc.core.api.etags import ETagMixin
 from hcppcc.core.api.exports import ExportMixin
@@ -76,7 +76,7 @@ class BulletinViewSet(
 ):
     serializer_class = BulletinSerializer
     scope = scopes.BULLETINS
-    filterset_fields = ("year", "series")
+    filterset_class = BulletinFilterSet
 
     def get_queryset(self):
         return super().get_queryset().order_by("-year", "-number")

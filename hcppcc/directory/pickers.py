@@ -85,7 +85,7 @@ class PickSeveral(_WithJQuery, autocomplete.ModelSelect2Multiple):
     pass
 
 
-def _attrs(placeholder) -> dict:
+def picker_attrs(placeholder) -> dict:
     return {
         "data-placeholder": placeholder,
         "data-minimum-input-length": 0,
@@ -99,7 +99,7 @@ def unit_field(
 ) -> forms.Field:
     """A handling unit (or several) picked by typing: name, short name or initials."""
     queryset = HandlingUnit.objects.active() if queryset is None else queryset
-    attrs = _attrs(_("Type a name, short name or pinyin initials"))
+    attrs = picker_attrs(_("Type a name, short name or pinyin initials"))
     if multiple:
         widget = PickSeveral(url="directory:pick-units", attrs=attrs)
         field = forms.ModelMultipleChoiceField
@@ -120,7 +120,7 @@ def member_field(
 ) -> forms.Field:
     """A member (or several) picked by typing: name or pinyin initials."""
     queryset = Member.objects.active().select_related("sector") if queryset is None else queryset
-    attrs = _attrs(_("Type a name or pinyin initials"))
+    attrs = picker_attrs(_("Type a name or pinyin initials"))
     if multiple:
         widget = PickSeveral(url="directory:pick-members", attrs=attrs)
         field = MembersChoiceField

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from hcppcc.directory.models import HandlingUnit, Member, TimeStamped
 from proposals.choices import AwardKind, EvaluationRating
@@ -19,6 +20,9 @@ class EvaluationRound(TimeStamped):
     units = models.ManyToManyField(
         HandlingUnit, verbose_name=_("units evaluated"), related_name="evaluation_rounds"
     )
+
+    # Field-level audit history of every save: who, when, before → after.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("evaluation round")
@@ -42,6 +46,9 @@ class EvaluationVote(TimeStamped):
         Member, verbose_name=_("participant"), on_delete=models.PROTECT, related_name="+"
     )
     rating = models.CharField(_("rating"), max_length=20, choices=EvaluationRating.choices)
+
+    # Who typed each ballot in, and who corrected it.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("evaluation vote")
@@ -86,6 +93,8 @@ class Award(TimeStamped):
     )
     decided_on = models.DateField(_("decided on"))
     note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("award")

@@ -1,6 +1,6 @@
 """Every change of state in the proposals app; one module per part of the work:
-``drafting``, ``review``, ``handling``, ``replies``, ``key``, ``lookback``, ``publication``
-(and ``imports``), on the shared machinery of ``transitions``.
+``drafting``, ``review``, ``handling``, ``replies``, ``key``, ``lookback``, ``publication``,
+``evaluation`` (and ``imports``), on the shared machinery of ``transitions``.
 
 Callers use ``from proposals import services`` and ``services.proposal_accept(...)``; each
 step's declaration in ``proposals/workflow.py`` names its service the same way.
@@ -14,6 +14,12 @@ from proposals.services.drafting import (
     proposal_detach,
     proposal_submit,
     proposal_update,
+)
+from proposals.services.evaluation import (
+    award_record,
+    evaluation_round_save,
+    evaluation_vote_correct,
+    evaluation_votes_record,
 )
 from proposals.services.handling import (
     assignment_acknowledge,
@@ -63,8 +69,12 @@ __all__ = [
     "assignment_request_return",
     "assignment_submit_opinion",
     "assignment_submit_reply",
+    "award_record",
     "cosigner_invite",
     "cosigner_respond",
+    "evaluation_round_save",
+    "evaluation_vote_correct",
+    "evaluation_votes_record",
     "extension_request_decide",
     "key_decide",
     "key_nominate",

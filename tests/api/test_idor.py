@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from hcppcc.api_urls import router
 from hcppcc.directory.choices import Role
 from hcppcc.directory.services import user_set_roles
-from pages.views import STEP_RECORDS
+from pages.records import STEP_RECORDS
 from proposals import services
 from proposals.choices import AssignmentRole, ProposalStatus
 from proposals.models import Assignment, Proposal, Reply

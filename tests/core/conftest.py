@@ -183,6 +183,41 @@ def _committee_work(committee_staff):
     return SimpleNamespace(kind=kind, bulletin=bulletin)
 
 
+def _year_end(walker):
+    """The office's year-end records: an award of each kind, a round with ballots."""
+    from proposals.models import Award, EvaluationRound
+
+    day = datetime.date(2021, 1, 5)
+    office = walker.office
+    services.award_record(
+        award=Award(),
+        by=office,
+        changes={
+            "year": 2020,
+            "kind": "excellent_proposal",
+            "proposal": walker.to(S.CLOSED),
+            "decided_on": day,
+        },
+    )
+    services.award_record(
+        award=Award(),
+        by=office,
+        changes={"year": 2020, "kind": "advanced_unit", "unit": walker.unit_a, "decided_on": day},
+    )
+    evaluation = services.evaluation_round_save(
+        evaluation_round=EvaluationRound(),
+        by=office,
+        changes={"year": 2020, "name": "2020年度民主评议", "held_on": day},
+        units=[walker.unit_a, walker.unit_b],
+    )
+    services.evaluation_votes_record(
+        evaluation_round=evaluation,
+        by=office,
+        member=MemberFactory(),
+        ratings={walker.unit_a: "satisfied", walker.unit_b: "basically_satisfied"},
+    )
+
+
 @pytest.fixture
 def world(walk, unit_c, leader, member_user, committee_staff):  # noqa: F811
     """Every state of every kind of record that takes steps (the test asserts it)."""
@@ -193,6 +228,7 @@ def world(walk, unit_c, leader, member_user, committee_staff):  # noqa: F811
     _handling(walk, unit_c)
     _key_proposals(walk, leader)
     _look_back(walk)
+    _year_end(walk)
     work = _committee_work(committee_staff)
     Session.objects.filter(pk=walk.session.pk).update(is_current=True)
     # A unit no proposal has yet: the one a clerk adds to a proposal being handled.

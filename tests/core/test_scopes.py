@@ -16,7 +16,9 @@ from django.test import RequestFactory
 from hcppcc.api_urls import router
 from hcppcc.core.workflow.admin import ScopedAdmin
 from hcppcc.directory.permissions import HasRole
-from pages import views as pages
+from pages import lists as pages
+from pages import supervision as supervision_pages
+from pages import work as work_pages
 from tests.conftest import PERSONAS
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +27,8 @@ pytestmark = pytest.mark.django_db
 def _list_pages() -> dict:
     """Model → the staff page that lists it."""
     found = {}
-    for value in vars(pages).values():
+    modules = (pages, work_pages, supervision_pages)
+    for value in [item for module in modules for item in vars(module).values()]:
         is_list = isinstance(value, type) and issubclass(value, pages.FilteredList)
         if is_list and value.scope is not None:
             found[value.scope.model] = value

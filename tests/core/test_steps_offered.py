@@ -21,7 +21,7 @@ from activities.choices import ActivityStatus, ReportStatus, UpwardLevel
 from activities.models import Activity, OpinionReport
 from hcppcc.api_urls import router
 from hcppcc.core.workflow.errors import WorkflowError
-from pages.views import STEP_RECORDS
+from pages.records import STEP_RECORDS
 from proposals import workflow
 from proposals.choices import (
     AssignmentRole,

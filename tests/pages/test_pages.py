@@ -42,7 +42,16 @@ OPENS = {
     "lookback-new": {OFFICE},
     "imports": {OFFICE},
     "activities": WORK,
+    "activity-new": {STAFF},
     "reports": WORK,
+    "report-new": {STAFF},
+    "bulletins": WORK,
+    "bulletin-new": {STAFF},
+    # Awards and democratic evaluation: the office types them in, leaders and auditors read.
+    "awards": OVERVIEW,
+    "award-new": {OFFICE},
+    "evaluations": OVERVIEW,
+    "evaluation-new": {OFFICE},
     # The directory is everyone's: a unit names the unit that should take a proposal
     # instead, a member their co-signers.
     "members": EVERYONE,
@@ -68,6 +77,18 @@ RECORD_PAGES = {
     "import-check",
     "import-apply",
     "import-progress",
+    # tests/pages/test_work_pages.py and test_year_end_pages.py
+    "activity",
+    "activity-edit",
+    "activity-attachment",
+    "report",
+    "report-edit",
+    "instruction-new",
+    "bulletin-edit",
+    "award-edit",
+    "evaluation",
+    "evaluation-edit",
+    "evaluation-ballot",
 }  # tested on records below
 
 
@@ -130,6 +151,9 @@ LISTS = [
     "lookback",
     "activities",
     "reports",
+    "bulletins",
+    "awards",
+    "evaluations",
     "members",
     "units",
 ]
@@ -155,7 +179,7 @@ def _more(walk, leader):
     """Records behind every list, more each time it is called."""
     import datetime
 
-    from activities.models import Activity, ActivityKind, OpinionReport
+    from activities.models import Activity, ActivityKind, Bulletin, OpinionReport
     from proposals import services
     from proposals.models import LookBackCampaign
     from tests.factories import HandlingUnitFactory, MemberFactory
@@ -163,7 +187,7 @@ def _more(walk, leader):
     day = datetime.date(2020, 6, 1)
     kind, _ = ActivityKind.objects.get_or_create(name="视察")
     for _ in range(3):
-        walk.to(S.CLOSED)
+        closed = walk.to(S.CLOSED)
         handling = walk.to(S.HANDLING)
         nomination = services.key_nominate(
             proposal=handling, by=walk.office, nominated_by="office", nominated_on=day
@@ -174,6 +198,8 @@ def _more(walk, leader):
         HandlingUnitFactory()
         Activity.objects.create(kind=kind, title="活动", starts_on=day)
         OpinionReport.objects.create(title="信息", received_on=day)
+        Bulletin.objects.create(year=2020, number=Bulletin.objects.count() + 1, issued_on=day)
+        _year_end(walk, closed, day)
     services.lookback_campaign_create(
         campaign=LookBackCampaign(
             name=f"回头看{Proposal.objects.count()}",
@@ -184,6 +210,42 @@ def _more(walk, leader):
         ),
         by=walk.office,
         result_classes=[walk.ref["A"]],
+    )
+
+
+def _year_end(walk, closed, day):
+    """An award of each kind and an evaluation round with a ballot, through the services."""
+    from proposals import services
+    from proposals.models import Award, EvaluationRound
+    from tests.factories import MemberFactory
+
+    services.award_record(
+        award=Award(),
+        by=walk.office,
+        changes={"year": 2020, "kind": "excellent_proposal", "proposal": closed, "decided_on": day},
+    )
+    unit = walk.lead(closed).unit
+    services.award_record(
+        award=Award(),
+        by=walk.office,
+        changes={
+            "year": 2020 + Award.objects.count(),
+            "kind": "advanced_unit",
+            "unit": unit,
+            "decided_on": day,
+        },
+    )
+    evaluation = services.evaluation_round_save(
+        evaluation_round=EvaluationRound(),
+        by=walk.office,
+        changes={"year": 2020, "name": "评议", "held_on": day},
+        units=[walk.unit_a, walk.unit_b],
+    )
+    services.evaluation_votes_record(
+        evaluation_round=evaluation,
+        by=walk.office,
+        member=MemberFactory(),
+        ratings={walk.unit_a: "satisfied", walk.unit_b: "unsatisfied"},
     )
 
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('proposals', '0009_spreadsheet_imports'),
+        ('proposals', '0010_evaluation_and_award_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
