@@ -30,7 +30,6 @@ from hcppcc.directory import scopes as directory
 from hcppcc.directory.choices import Role
 from hcppcc.directory.filtersets import MemberFilterSet, UnitFilterSet
 from hcppcc.directory.models import Session
-from hcppcc.directory.selectors import home_overview
 from pages.forms import ProposalDraftForm
 from proposals import scopes, workflow
 from proposals.choices import Satisfaction
@@ -704,8 +703,3 @@ def duty_scorecards_page(request):
         "pages/duty_scorecards.html",
         {"year": year, "years": range(year - 3, year + 2), "cards": member_scorecards(year)},
     )
-
-
-def account(request):
-    """Who the signed-in user is (roles, unit or member record)."""
-    return render(request, "home.html", home_overview(request.user))

@@ -38,6 +38,11 @@ OPENS = {
     "supervisions": OVERVIEW | {UNIT_A, UNIT_B, MEMBER},
     "lookback": OVERVIEW,
     "imports": {OFFICE},
+    # The office keeps the accounts (tests/pages/test_accounts.py); each person their own.
+    "accounts": {OFFICE},
+    "account-new": {OFFICE},
+    "accounts-bulk-units": {OFFICE},
+    "accounts-bulk-members": {OFFICE},
     "activities": WORK,
     "reports": WORK,
     # The directory is everyone's: a unit names the unit that should take a proposal
@@ -54,6 +59,10 @@ RECORD_PAGES = {
     "assignment",
     "step",
     "reply-file",
+    # tests/pages/test_accounts.py
+    "account-detail",
+    "account-active",
+    "account-link",
     # tests/pages/test_import_pages.py
     "import-template",
     "import-export",
