@@ -304,6 +304,8 @@ def account_detail(request, pk: int):
         "form": form,
         "opened_version": opened,
         "history": accounts.account_history(account),
+        # A superuser's account is kept by superusers alone.
+        "may_change": MANAGE_ACCOUNTS.permitted(account, request.user),
     }
     return render(request, "pages/accounts/detail.html", context, status=400 if posted else 200)
 

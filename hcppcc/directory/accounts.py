@@ -9,8 +9,9 @@ address is known and printed for the others. In bulk, it gives an account to eve
 unit, or every active member, that has none: all or nothing. A person sets their own
 password and e-mail address here too.
 
-Every service asks ``MANAGE_ACCOUNTS`` (the office), except where a person acts on their
-own account; ``by=None`` is the system (seeds, commands). Each save names its author for
+Every service asks ``MANAGE_ACCOUNTS`` (the office, on any account but a superuser's),
+except where a person acts on their own account; ``by=None`` is the system (seeds,
+commands). Each save names its author for
 the audit history.
 
 Usernames the office leaves blank follow one scheme, short enough to read out over the
@@ -192,8 +193,8 @@ def account_update(
     """The office corrects an account's name and e-mail and sets its roles, with the unit
     or member record they need. With ``unchanged_since`` (the version the clerk read), a
     change someone made meanwhile is refused (``StaleRecord``)."""
-    MANAGE_ACCOUNTS.check(None, by)
     locked = _locked(user)
+    MANAGE_ACCOUNTS.check(locked, by)
     check_unchanged(locked, unchanged_since)
     keeps_office = Role.PROPOSAL_OFFICE in roles or not locked.has_role(Role.PROPOSAL_OFFICE)
     if by is not None and by.pk == locked.pk and not keeps_office:
@@ -215,10 +216,10 @@ def account_update(
 def account_set_active(*, user: User, by: User | None, active: bool) -> User:
     """Deactivate an account (it signs in no more, its open sessions end at their next
     request) or reactivate it. Accounts are never deleted: the history points at them."""
-    MANAGE_ACCOUNTS.check(None, by)
-    if not active and by is not None and by.pk == user.pk:
-        raise ValidationError(_("You cannot deactivate your own account."))
     locked = _locked(user)
+    MANAGE_ACCOUNTS.check(locked, by)
+    if not active and by is not None and by.pk == locked.pk:
+        raise ValidationError(_("You cannot deactivate your own account."))
     if locked.is_active != active:
         locked.is_active = active
         locked._history_user = by
@@ -247,8 +248,8 @@ def account_issue_link(*, user: User, by: User | None, base_url: str) -> Issued:
     """A link for ``user`` to set a password — the first, or a new one the office was asked
     for — e-mailed to their address if they have one. Until they set a password, every
     page sends them to change it. ``base_url``: the site's address (``https://…/``)."""
-    MANAGE_ACCOUNTS.check(None, by)
     locked = _locked(user)
+    MANAGE_ACCOUNTS.check(locked, by)
     if not locked.is_active:
         raise ValidationError(_("This account is deactivated; reactivate it first."))
     if not locked.must_change_password:
@@ -370,9 +371,9 @@ def account_set_password(*, user: User, password: str) -> User:
 def account_set_email(*, user: User, by: User | None, email: str) -> User:
     """The e-mail address a person's links go to: changed by the person or by the office.
     A link already sent stops working (the token covers the address)."""
-    if by is None or by.pk != user.pk:
-        MANAGE_ACCOUNTS.check(None, by)
     locked = _locked(user)
+    if by is None or by.pk != locked.pk:
+        MANAGE_ACCOUNTS.check(locked, by)
     locked.email = email
     locked.full_clean()
     locked._history_user = by

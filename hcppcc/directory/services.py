@@ -46,7 +46,7 @@ def user_set_roles(
     Only the office sets roles (``MANAGE_ACCOUNTS``); ``by=None`` is the system (seeds,
     commands, the tests' personas).
     """
-    MANAGE_ACCOUNTS.check(None, by)
+    MANAGE_ACCOUNTS.check(user, by)
     roles = set(roles)
     validate_role_links(roles=roles, handling_unit=handling_unit)
     if Role.MEMBER in roles and member is None:

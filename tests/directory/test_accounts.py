@@ -205,3 +205,34 @@ def test_a_person_changes_their_own_email_but_not_anothers(member_user, unit_a_u
         accounts.account_set_email(user=unit_a_user, by=member_user, email="me@example.cn")
     with pytest.raises(ValidationError):
         accounts.account_set_email(user=member_user, by=member_user, email="not an address")
+
+
+def test_the_office_does_not_keep_a_superusers_account(office, admin_user):
+    for attempt in (
+        lambda: accounts.account_issue_link(user=admin_user, by=office, base_url=BASE),
+        lambda: accounts.account_set_email(user=admin_user, by=office, email="me@example.cn"),
+        lambda: accounts.account_set_active(user=admin_user, by=office, active=False),
+        lambda: user_set_roles(user=admin_user, roles=[Role.AUDITOR], by=office),
+    ):
+        with pytest.raises(NotAllowed):
+            attempt()
+    admin_user.refresh_from_db()
+    assert admin_user.is_active
+    assert not admin_user.must_change_password
+    # A superuser may.
+    accounts.account_issue_link(user=admin_user, by=admin_user, base_url=BASE)
+
+
+def test_the_api_waits_for_a_password_of_ones_own(office):
+    from rest_framework.test import APIClient
+
+    user = accounts.account_create(
+        by=office, username="zhangsan", roles=[Role.AUDITOR], password="initial-password-42"
+    )
+    client = APIClient()
+    client.force_authenticate(user)
+    response = client.get("/api/v1/proposals/")
+    assert response.status_code == 403
+    assert "请先设置您自己的密码" in response.json()["detail"]
+    accounts.account_set_password(user=user, password="a-long-new-password")
+    assert client.get("/api/v1/proposals/").status_code == 200
