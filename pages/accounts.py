@@ -73,7 +73,7 @@ class AccountList(FilteredList):
     filter_fields = ("q", "role", "is_active")
     columns = (
         Column(gettext_lazy("username"), "username"),
-        Column(gettext_lazy("name")),
+        Column(gettext_lazy("full name")),
         Column(gettext_lazy("roles")),
         Column(gettext_lazy("handling unit or member")),
         Column(gettext_lazy("e-mail")),
@@ -131,7 +131,7 @@ class AccountCreateForm(forms.Form):
         ),
     )
     name = forms.CharField(
-        label=gettext_lazy("name"),
+        label=gettext_lazy("full name"),
         max_length=150,
         required=False,
         help_text=gettext_lazy(
@@ -225,7 +225,7 @@ def account_new(request):
 class AccountForm(forms.Form):
     """The office's corrections to an account: name, e-mail, roles and their records."""
 
-    name = forms.CharField(label=gettext_lazy("name"), max_length=150, required=False)
+    name = forms.CharField(label=gettext_lazy("full name"), max_length=150, required=False)
     email = forms.EmailField(label=gettext_lazy("e-mail"), required=False)
     roles = forms.MultipleChoiceField(
         label=gettext_lazy("roles"),

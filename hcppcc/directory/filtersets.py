@@ -37,7 +37,7 @@ class UnitFilterSet(django_filters.FilterSet):
 class AccountFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("username or name contains"))
     role = django_filters.ChoiceFilter(
-        field_name="groups__name", choices=Role.choices, label=_("role")
+        field_name="groups__name", choices=Role.choices, label=_("roles")
     )
     is_active = django_filters.BooleanFilter(label=_("active"), widget=YES_NO)
     ordering = StableOrderingFilter(fields=("username", "last_login", "id"))
