@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Deny by default: every view needs a signed-in user who holds a role.
     "hcppcc.directory.middleware.RoleRequiredMiddleware",
+    # An account the office made (or sent a link for) changes its password before all else.
+    "hcppcc.directory.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A session ends after HCPPCC_SESSION_IDLE_SECONDS without a request, and after
     # SESSION_COOKIE_AGE in all.
@@ -172,6 +174,8 @@ AUTH_USER_MODEL = "directory.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# A link to set a password (forgotten, or the first one the office sends) lasts three days.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

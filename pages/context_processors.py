@@ -26,6 +26,7 @@ MORE = (
     (gettext_lazy("Members"), "pages:members"),
     (gettext_lazy("Handling units"), "pages:units"),
     (gettext_lazy("Import and export"), "pages:imports"),
+    (gettext_lazy("Account management"), "pages:accounts"),
 )
 
 

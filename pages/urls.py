@@ -1,12 +1,30 @@
 from django.urls import path
 
-from pages import imports, lists, records, supervision, views, work
+from hcppcc.directory.choices import AccountKind
+from pages import accounts, imports, lists, records, supervision, views, work
 
 app_name = "pages"
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
-    path("account/", views.account, name="account"),
+    path("account/", accounts.profile, name="account"),
+    path("accounts/", accounts.AccountList.as_view(), name="accounts"),
+    path("accounts/new/", accounts.account_new, name="account-new"),
+    path(
+        "accounts/bulk/units/",
+        accounts.accounts_bulk,
+        {"kind": AccountKind.UNIT},
+        name="accounts-bulk-units",
+    ),
+    path(
+        "accounts/bulk/members/",
+        accounts.accounts_bulk,
+        {"kind": AccountKind.MEMBER},
+        name="accounts-bulk-members",
+    ),
+    path("accounts/<int:pk>/", accounts.account_detail, name="account-detail"),
+    path("accounts/<int:pk>/active/", accounts.account_active, name="account-active"),
+    path("accounts/<int:pk>/link/", accounts.account_link, name="account-link"),
     path("proposals/", lists.ProposalList.as_view(), name="proposals"),
     path("proposals/new/", records.proposal_new, name="proposal-new"),
     path("proposals/<int:pk>/", records.proposal_detail, name="proposal"),

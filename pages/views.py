@@ -8,7 +8,6 @@ from django.utils import timezone
 from activities.selectors import activities_by_kind, member_scorecards, yearly_figures
 from hcppcc.directory.choices import Role
 from hcppcc.directory.models import Session
-from hcppcc.directory.selectors import home_overview
 from pages.access import OVERVIEW, WORK, opens_for
 from proposals.choices import Satisfaction
 from proposals.models import (
@@ -128,8 +127,3 @@ def duty_scorecards_page(request):
         "pages/duty_scorecards.html",
         {"year": year, "years": range(year - 3, year + 2), "cards": member_scorecards(year)},
     )
-
-
-def account(request):
-    """Who the signed-in user is (roles, unit or member record)."""
-    return render(request, "home.html", home_overview(request.user))

@@ -47,10 +47,12 @@ def _changes(previous, current) -> list[Change]:
     return changes
 
 
-def versions(history, label: str = "", since=None) -> list[Version]:
+def versions(history, label: str = "", since=None, also=None) -> list[Version]:
     """The versions of one record's ``history`` queryset, newest first, each with the
     fields that changed from the version before (by their verbose names); with ``since``
-    (an ``updated_at``), only the saves made after it."""
+    (an ``updated_at``), only the saves made after it. ``also(previous, current)``: the
+    further changes a kind reads from two versions (an account's roles, which the history
+    keeps in a table beside each version)."""
     rows = list(history.select_related("history_user").order_by("history_date", "history_id"))
     out = []
     for previous, current in zip([None, *rows], rows, strict=False):
@@ -59,6 +61,8 @@ def versions(history, label: str = "", since=None) -> list[Version]:
         changes = []
         if previous is not None:
             changes = _changes(previous, current)
+            if also is not None:
+                changes += also(previous, current)
             if not changes:
                 continue
         kind = "created" if current.history_type == "+" else "changed"

@@ -13,3 +13,10 @@ def initials(*names: str) -> str:
             letters = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER))
             words.append("".join(ch for ch in letters if ch.isalnum()).lower())
     return " ".join(word for word in words if word)
+
+
+def spelled(name: str) -> str:
+    """The whole pinyin of ``name``, lower case and without tones or spaces: "liwenhua"
+    for 李文华 (ü written v). Latin letters and digits stay; anything else goes."""
+    letters = "".join(lazy_pinyin(name or ""))
+    return "".join(ch for ch in letters.lower() if ch.isascii() and ch.isalnum())

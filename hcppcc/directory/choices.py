@@ -53,3 +53,15 @@ class HandlingUnitKind(models.TextChoices):
     DISTRICT_GOVERNMENT = "district_government", _("District or banner government")
     ENTERPRISE = "enterprise", _("Enterprise")
     OTHER = "other", _("Other")
+
+
+class AccountKind(models.TextChoices):
+    """Whom the office gives an account: a unit's contact, a member, or a staff clerk."""
+
+    UNIT = "unit", _("Handling unit contact")
+    MEMBER = "member", _("Member")
+    STAFF = "staff", _("Staff")
+
+
+# The roles a staff account may hold (units' and members' accounts have their own kind).
+STAFF_ROLES = (Role.PROPOSAL_OFFICE, Role.COMMITTEE_STAFF, Role.LEADER, Role.AUDITOR)

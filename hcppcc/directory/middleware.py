@@ -9,6 +9,7 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 
@@ -26,6 +27,39 @@ class RoleRequiredMiddleware(LoginRequiredMiddleware):
         if not request.user.may_sign_in:
             raise PermissionDenied(_("Your account has no role yet. Ask the proposal office."))
         return None
+
+
+class PasswordChangeRequiredMiddleware:
+    """A signed-in user who must change their password (an account the office has just
+    made, or a link it issued) is sent to the password change page from every other page
+    until they have: only that page, signing out and the password reset pages stay open."""
+
+    OPEN = frozenset(
+        {
+            "password_change",
+            "password_change_done",
+            "logout",
+            "password_reset",
+            "password_reset_done",
+            "password_reset_confirm",
+            "password_reset_complete",
+        }
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.must_change_password:
+            return None
+        if request.resolver_match.url_name in self.OPEN:
+            return None
+        messages.warning(request, _("Please set a password of your own before you go on."))
+        return redirect("password_change")
 
 
 class SessionTimeoutMiddleware:

@@ -317,10 +317,36 @@ class User(AbstractUser):
         blank=True,
         help_text=_("Required for, and only for, users in the handling unit role."),
     )
+    # Set when the office creates the account or issues a set-password link; until the
+    # person sets a password of their own, every page sends them to change it
+    # (middleware.PasswordChangeRequiredMiddleware).
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+    # The history leaves the password's hash out; this says when it was last set.
+    password_changed_at = models.DateTimeField(
+        _("password set at"), null=True, blank=True, editable=False
+    )
+    # The version a form was opened on (hcppcc/core/stale.py), as for the directory's records.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # Every change of an account — roles included — with who made it. The password (a hash)
+    # and the time of the last sign-in are left out: a sign-in is not a change.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=["groups"])
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def save(self, *args, **kwargs):
+        # A sign-in writes only last_login, which the history leaves out: no empty version
+        # for each sign-in.
+        fields = kwargs.get("update_fields")
+        if fields is not None and set(fields) == {"last_login"}:
+            self.skip_history_when_saving = True
+            try:
+                return super().save(*args, **kwargs)
+            finally:
+                del self.skip_history_when_saving
+        return super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         # Chinese names are written family name first, without a space.
@@ -335,6 +361,12 @@ class User(AbstractUser):
             names = set(self.groups.values_list("name", flat=True)) if self.pk else set()
             self._roles = frozenset(Role(name) for name in names if name in Role.values)
             return self._roles
+
+    def role_labels(self) -> list[str]:
+        """The labels of the user's roles, read from ``groups.all()`` so that a list
+        prefetching the groups reads no more."""
+        labels = dict(Role.choices)
+        return sorted(str(labels[g.name]) for g in self.groups.all() if g.name in labels)
 
     def has_role(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))

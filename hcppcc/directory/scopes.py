@@ -10,7 +10,9 @@ from hcppcc.directory.models import (
     Organization,
     Sector,
     Session,
+    User,
 )
+from hcppcc.directory.workflow import MANAGE_ACCOUNTS
 
 EVERYONE = frozenset(Role)
 
@@ -20,3 +22,5 @@ SECTORS = Scope(Sector, everything=EVERYONE)
 ORGANIZATIONS = Scope(Organization, everything=EVERYONE)
 MEMBERS = Scope(Member, everything=EVERYONE)
 UNITS = Scope(HandlingUnit, everything=EVERYONE)
+# Accounts are the office's to keep; each person reads their own on their profile page.
+ACCOUNTS = Scope(User, everything=MANAGE_ACCOUNTS.roles.holders)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from hcppcc.directory.choices import ADMIN_ROLES, Role
 from hcppcc.directory.models import HandlingUnit, Member, Session, User
+from hcppcc.directory.workflow import MANAGE_ACCOUNTS
 
 
 def validate_role_links(*, roles: Iterable[str], handling_unit: HandlingUnit | None) -> None:
@@ -36,36 +37,52 @@ def user_set_roles(
     roles: Iterable[Role],
     handling_unit: HandlingUnit | None = None,
     member: Member | None = None,
+    by: User | None = None,
 ) -> User:
     """Make ``roles`` the user's roles, with the unit or member record the roles need.
 
     Admin access (``is_staff``) follows the roles: the office, committee staff, leaders and
     auditors work in the admin too; unit and member users only on the staff pages.
+    Only the office sets roles (``MANAGE_ACCOUNTS``); ``by=None`` is the system (seeds,
+    commands, the tests' personas).
     """
+    MANAGE_ACCOUNTS.check(user, by)
     roles = set(roles)
     validate_role_links(roles=roles, handling_unit=handling_unit)
     if Role.MEMBER in roles and member is None:
         raise ValidationError({"member": _("A member user must be linked to a member record.")})
-    if member is not None and member.user_id not in (None, user.pk):
-        raise ValidationError(
-            {"member": _("This member record is already linked to another user.")}
-        )
+    if member is not None:
+        # Locked: two accounts given the same member at once must not both take it.
+        member = Member.objects.select_for_update().get(pk=member.pk)
+        if member.user_id not in (None, user.pk):
+            raise ValidationError(
+                {"member": _("This member record is already linked to another user.")}
+            )
 
     user = User.objects.select_for_update().get(pk=user.pk)
+    role_groups = Group.objects.filter(name__in=Role.values)
+    # The groups change first, unrecorded; the save after them is the one version of the
+    # account that the history keeps, its roles beside it.
+    user.skip_history_when_saving = True
+    try:
+        user.groups.remove(*role_groups.exclude(name__in=roles))
+        user.groups.add(*role_groups.filter(name__in=roles))
+    finally:
+        del user.skip_history_when_saving
+    user._history_user = by  # the audit history's author
     user.handling_unit = handling_unit
     user.is_staff = user.is_superuser or bool(roles & ADMIN_ROLES)
-    user.save(update_fields=["handling_unit", "is_staff"])
-    role_groups = Group.objects.filter(name__in=Role.values)
-    user.groups.remove(*role_groups.exclude(name__in=roles))
-    user.groups.add(*role_groups.filter(name__in=roles))
+    user.save(update_fields=["handling_unit", "is_staff", "updated_at"])
     # A user stands for at most one member: drop a link the new roles no longer need.
     stale = Member.objects.filter(user=user)
     if member is not None:
         stale = stale.exclude(pk=member.pk)
     for unlinked in stale:  # saved one by one: the audit history keeps each change
+        unlinked._history_user = by
         unlinked.user = None
         unlinked.save(update_fields=["user", "updated_at"])
     if member is not None and member.user_id != user.pk:
+        member._history_user = by
         member.user = user
         member.save(update_fields=["user", "updated_at"])
     user._roles = frozenset(roles)

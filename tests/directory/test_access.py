@@ -13,9 +13,16 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from django.urls.resolvers import RoutePattern
 
 # Views that must answer anonymous visitors: signing in (ours and the admin's), signing out,
-# and the API's token endpoint (which wants a username and password).
+# the API's token endpoint (which wants a username and password), and "forgot password"
+# with the link it sends (which sets a password only with a valid token).
 SIGN_IN_URL_NAMES = {"login", "admin:login"}
-PUBLIC_URL_NAMES = SIGN_IN_URL_NAMES | {"logout", "api-token"}
+PASSWORD_RESET_URL_NAMES = {
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
+PUBLIC_URL_NAMES = SIGN_IN_URL_NAMES | PASSWORD_RESET_URL_NAMES | {"logout", "api-token"}
 # Values tried for each URL argument until the URL reverses.
 ARGUMENT_SAMPLES = ("1", "directory", "member", "x")
 

@@ -41,6 +41,11 @@ OPENS = {
     "campaigns": OVERVIEW,
     "lookback-new": {OFFICE},
     "imports": {OFFICE},
+    # The office keeps the accounts (tests/pages/test_accounts.py); each person their own.
+    "accounts": {OFFICE},
+    "account-new": {OFFICE},
+    "accounts-bulk-units": {OFFICE},
+    "accounts-bulk-members": {OFFICE},
     "activities": WORK,
     "activity-new": {STAFF},
     "reports": WORK,
@@ -69,6 +74,10 @@ RECORD_PAGES = {
     # tests/pages/test_record_proposal.py
     "proposal-attachment",
     "proposal-detach",
+    # tests/pages/test_accounts.py
+    "account-detail",
+    "account-active",
+    "account-link",
     # tests/pages/test_import_pages.py
     "import-template",
     "import-export",
