@@ -9,6 +9,7 @@ missing browser is a failure: .ci/run installs it.
 import os
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -49,6 +50,14 @@ class Screen:
         self.page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
         self.base_url = base_url
         self.folder = folder
+        # Every job is done on the staff pages: a test can check that none went to the admin.
+        self.admin_requests = []
+        self.page.on("request", self._note_admin)
+
+    def _note_admin(self, request) -> None:
+        # The admin's pages, not the static files it shares with the pickers.
+        if urlsplit(request.url).path.startswith("/admin/"):
+            self.admin_requests.append(request.url)
 
     def sign_in(self, username: str, password: str) -> None:
         self.page.goto(f"{self.base_url}/accounts/login/")
@@ -62,7 +71,9 @@ class Screen:
     def pick(self, select: str, typed: str, choice: str) -> None:
         """Choose in a type-ahead picker (select2): open it, type, click the match."""
         self.page.locator(f"{select} + .select2").click()
-        self.page.locator(".select2-container--open .select2-search__field").fill(typed)
+        # Opened, select2 puts the cursor in its search box (in the dropdown for one
+        # choice, inline for several): type as a person would.
+        self.page.keyboard.type(typed)
         option = self.page.locator(".select2-results__option", has_text=choice).first
         option.click()
         assert self.page.locator(select).input_value()

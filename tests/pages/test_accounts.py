@@ -83,7 +83,7 @@ def test_a_staff_account_needs_a_username_a_name_and_roles(clerk):
     response = clerk.post(reverse("pages:account-new"), {"kind": "staff"})
     assert response.status_code == 400
     assert set(response.context["form"].errors) == {"username", "name", "roles"}
-    assert "该字段是必填项" in response.content.decode()
+    assert "请填写此项" in response.content.decode()
     response = clerk.post(
         reverse("pages:account-new"),
         {"kind": "staff", "username": "zhangsan", "name": "张三", "roles": ["committee_staff"]},
