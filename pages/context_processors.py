@@ -6,6 +6,8 @@ from functools import cache
 from django.urls import resolve, reverse
 from django.utils.translation import gettext_lazy
 
+from hcppcc.directory.choices import Role
+
 # (label, url name): the bar, then the "figures and directory" menu.
 NAVIGATION = (
     (gettext_lazy("Dashboard"), "pages:dashboard"),
@@ -36,8 +38,18 @@ def _opens(name: str):
     return getattr(view, "view_class", view).opens
 
 
+# A member follows their own proposals; the handling of those and the directory, which they
+# may also open, are reached from the proposals' pages rather than kept in the menu.
+MEMBER_MENU = frozenset({"pages:proposals"})
+
+
 def _links(user, entries) -> list[tuple[str, str]]:
-    return [(label, reverse(name)) for label, name in entries if _opens(name)(user)]
+    only_a_member = not user.is_superuser and user.roles == {Role.MEMBER}
+    return [
+        (label, reverse(name))
+        for label, name in entries
+        if _opens(name)(user) and (not only_a_member or name in MEMBER_MENU)
+    ]
 
 
 def navigation(request) -> dict:

@@ -498,3 +498,12 @@ def test_the_dashboard_counts_each_result_once(client, office, walk):
         "basically_satisfied": 0,
         "unsatisfied": 0,
     }
+
+
+def test_a_members_menu_holds_what_a_member_uses(client, member_user):
+    client.force_login(member_user)
+    response = client.get(reverse("pages:account"))
+    links = [url for _label, url in response.context["nav_links"] + response.context["nav_more"]]
+    assert links == [reverse("pages:proposals")]
+    # Pages out of the menu still open where they are reached from a proposal.
+    assert client.get(reverse("pages:members")).status_code == 200
