@@ -4,6 +4,7 @@ filter), opening to the roles that read something of what it lists."""
 
 from dataclasses import dataclass
 
+from django.db.models import F
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -155,7 +156,7 @@ class ProposalList(FilteredList):
                 .filter(member=member, status=CoSignerStatus.INVITED)
                 .filter(proposal__status=ProposalStatus.AWAITING_COSIGNERS)
                 .select_related("proposal", "proposal__lead_member")
-                .order_by("deadline", "pk")
+                .order_by(F("deadline").asc(nulls_last=True), "pk")
             )
             context["invitations"] = [(c, step_links("cosigner", c, user)) for c in invitations]
         return context

@@ -6,6 +6,7 @@ one step view."""
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -45,7 +46,7 @@ class KeyNominationList(FilteredList):
             super()
             .records(user)
             .select_related("proposal", "proposal__session", "organization", "committee")
-            .order_by("decided_on", "-nominated_on", "-id")  # waiting ones (no date) first
+            .order_by(F("decided_on").asc(nulls_first=True), "-nominated_on", "-id")  # waiting first
         )
 
     def extra_context(self, request) -> dict:
