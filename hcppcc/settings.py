@@ -254,6 +254,9 @@ MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(VAR_DIR / "media")))
 # Uploaded documents: at most this size (hcppcc/core/files.py checks their type by content).
 HCPPCC_MAX_UPLOAD_MB = env_int("HCPPCC_MAX_UPLOAD_MB", 20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Files in one request, and attachments on one proposal (proposals/services/drafting.py).
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+HCPPCC_MAX_ATTACHMENTS = env_int("HCPPCC_MAX_ATTACHMENTS", 20)
 # Spreadsheet imports (proposals/services/imports.py): the largest file and row count taken
 # at once, and above how many rows a check or import runs as a background task.
 HCPPCC_IMPORT_MAX_MB = env_int("HCPPCC_IMPORT_MAX_MB", 30)

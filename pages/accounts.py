@@ -30,7 +30,7 @@ from hcppcc.directory.filtersets import AccountFilterSet
 from hcppcc.directory.models import HandlingUnit, Member, User
 from hcppcc.directory.pickers import member_field, unit_field
 from hcppcc.directory.selectors import home_overview
-from hcppcc.directory.workflow import MANAGE_ACCOUNTS
+from hcppcc.directory.workflow import MANAGE_ACCOUNTS, RESET_ACCESS
 from pages.access import opens_for
 from pages.lists import Column, FilteredList
 
@@ -307,6 +307,9 @@ def account_detail(request, pk: int):
         "history": accounts.account_history(account),
         # A superuser's account is kept by superusers alone.
         "may_change": MANAGE_ACCOUNTS.permitted(account, request.user),
+        # Links and addresses of a staff account its holder already uses stay theirs.
+        "may_reset": RESET_ACCESS.available(account, request.user),
+        "reset_refused": RESET_ACCESS.refusal(account),
     }
     return render(request, "pages/accounts/detail.html", context, status=400 if posted else 200)
 
@@ -389,6 +392,12 @@ class EmailForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Where a link to set a new password goes if you forget yours."),
     )
+    password = forms.CharField(
+        label=gettext_lazy("current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=gettext_lazy("To confirm that it is you who changes the address."),
+    )
 
 
 def profile(request):
@@ -398,8 +407,10 @@ def profile(request):
     posted = request.method == "POST"
     form = EmailForm(request.POST if posted else None, initial={"email": user.email})
     if posted and form.is_valid():
-        email = form.cleaned_data["email"]
-        if _attempt(form, accounts.account_set_email, user=user, by=user, email=email):
+        email, password = form.cleaned_data["email"], form.cleaned_data["password"]
+        if _attempt(
+            form, accounts.account_set_email, user=user, by=user, email=email, password=password
+        ):
             messages.success(request, _("Your e-mail address is saved."))
             return redirect("pages:account")
     context = {**home_overview(user), "email_form": form}

@@ -46,7 +46,8 @@ class KeyNominationList(FilteredList):
             super()
             .records(user)
             .select_related("proposal", "proposal__session", "organization", "committee")
-            .order_by(F("decided_on").asc(nulls_first=True), "-nominated_on", "-id")  # waiting first
+            # The waiting ones (no decision date yet) first, on every database.
+            .order_by(F("decided_on").asc(nulls_first=True), "-nominated_on", "-id")
         )
 
     def extra_context(self, request) -> dict:

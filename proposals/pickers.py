@@ -3,12 +3,11 @@
 number, within the proposals the user may read, ten at a time. Activities link the
 proposals they produced or supervised with it."""
 
-from dal import autocomplete
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from hcppcc.directory.pickers import PickOne, PickSeveral, picker_attrs
+from hcppcc.directory.pickers import Picker, PickOne, PickSeveral, picker_attrs
 from proposals import scopes
 from proposals.models import Proposal
 
@@ -30,11 +29,10 @@ def proposal_label(proposal: Proposal) -> str:
     return f"{proposal}（{proposal.session}）"  # with its case number once it has one
 
 
-class ProposalPicker(autocomplete.Select2QuerySetView):
+class ProposalPicker(Picker):
     """``/pick/proposals/?q=…``: the proposals the user reads, newest session first;
     ``/pick/key-proposals/`` only key proposals (重点提案)."""
 
-    paginate_by = 10
     key_only = False
 
     def get_queryset(self):

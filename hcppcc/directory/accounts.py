@@ -42,13 +42,13 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from hcppcc.core import pinyin
+from hcppcc.core import pinyin, security
 from hcppcc.core.audit import Change, Version, versions
 from hcppcc.core.records import check_unchanged
-from hcppcc.directory.choices import AccountKind, Role
+from hcppcc.directory.choices import ADMIN_ROLES, AccountKind, Role
 from hcppcc.directory.models import HandlingUnit, Member, User
 from hcppcc.directory.services import user_set_roles
-from hcppcc.directory.workflow import MANAGE_ACCOUNTS
+from hcppcc.directory.workflow import MANAGE_ACCOUNTS, RESET_ACCESS
 
 logger = logging.getLogger(__name__)
 UNIT_PREFIX = "dw-"
@@ -57,11 +57,16 @@ UNIT_PREFIX = "dw-"
 @dataclass(frozen=True)
 class Issued:
     """An account and its one-time link to set a password; ``emailed``: the link goes to
-    the account's e-mail address too."""
+    the account's e-mail address. A staff account's link, once e-mailed, is not shown to
+    the office (``shown``): its holder alone reads it."""
 
     user: User
     link: str
     emailed: bool
+
+    @property
+    def shown(self) -> bool:
+        return not (self.emailed and self.user.roles & ADMIN_ROLES)
 
 
 @dataclass(frozen=True)
@@ -196,11 +201,12 @@ def account_update(
     locked = _locked(user)
     MANAGE_ACCOUNTS.check(locked, by)
     check_unchanged(locked, unchanged_since)
-    keeps_office = Role.PROPOSAL_OFFICE in roles or not locked.has_role(Role.PROPOSAL_OFFICE)
-    if by is not None and by.pk == locked.pk and not keeps_office:
+    if by is not None and by.pk == locked.pk and set(roles) != locked.roles:
         raise ValidationError(
-            {"roles": _("You cannot take the proposal office role from your own account.")}
+            {"roles": _("Your own roles are set by another clerk of the proposal office.")}
         )
+    if email != locked.email and (reason := RESET_ACCESS.refusal(locked)):
+        raise ValidationError({"email": reason})
     if name != locked.get_full_name():
         locked.first_name, locked.last_name = name, ""
     locked.email = email
@@ -249,18 +255,27 @@ def account_issue_link(*, user: User, by: User | None, base_url: str) -> Issued:
     for — e-mailed to their address if they have one. Until they set a password, every
     page sends them to change it. ``base_url``: the site's address (``https://…/``)."""
     locked = _locked(user)
-    MANAGE_ACCOUNTS.check(locked, by)
+    RESET_ACCESS.check(locked, by)
     if not locked.is_active:
         raise ValidationError(_("This account is deactivated; reactivate it first."))
     if not locked.must_change_password:
         locked.must_change_password = True
         locked._history_user = by
         locked.save(update_fields=["must_change_password", "updated_at"])
-    return _issue([locked], base_url)[0]
+    return _issue([locked], base_url, by)[0]
 
 
-def _issue(users: list[User], base_url: str) -> list[Issued]:
+def _issue(users: list[User], base_url: str, by: User | None) -> list[Issued]:
+    """Each account's link, e-mailed where it has an address; each issue is in the
+    security log with who asked for it (never the link itself)."""
     issued = [Issued(user, password_link(user, base_url), bool(user.email)) for user in users]
+    for one in issued:
+        security.record(
+            "password_link_issued",
+            username=one.user.get_username(),
+            by=by.get_username() if by else "",
+            emailed=one.emailed,
+        )
     mails = [_mail(one) for one in issued if one.emailed]
     if mails:
         # Only once the accounts are committed: no link to an account rolled back.
@@ -345,7 +360,7 @@ def accounts_create_in_bulk(*, kind: AccountKind, by: User | None, base_url: str
                 _("%(record)s: %(problem)s") % {"record": plan.record, "problem": problem}
             ) from error
         users.append(user)
-    return _issue(users, base_url)
+    return _issue(users, base_url, by)
 
 
 # --- a person's own account --------------------------------------------------------------
@@ -368,12 +383,16 @@ def account_set_password(*, user: User, password: str) -> User:
 
 
 @transaction.atomic
-def account_set_email(*, user: User, by: User | None, email: str) -> User:
-    """The e-mail address a person's links go to: changed by the person or by the office.
-    A link already sent stops working (the token covers the address)."""
+def account_set_email(*, user: User, by: User | None, email: str, password: str = "") -> User:
+    """The e-mail address a person's links go to: changed by the person, who confirms it
+    with their ``password`` (an open session left behind must not be enough to reroute
+    "forgot password"), or by the office where ``RESET_ACCESS`` allows. A link already
+    sent stops working (the token covers the address)."""
     locked = _locked(user)
     if by is None or by.pk != locked.pk:
-        MANAGE_ACCOUNTS.check(locked, by)
+        RESET_ACCESS.check(locked, by)
+    elif not locked.check_password(password):
+        raise ValidationError({"password": _("This is not your current password.")})
     locked.email = email
     locked.full_clean()
     locked._history_user = by

@@ -29,20 +29,24 @@ def matching(queryset: QuerySet, typed: str, *, short_name: bool) -> QuerySet:
     return queryset.filter(found)
 
 
-class UnitPicker(autocomplete.Select2QuerySetView):
-    """``/pick/units/?q=…``: active handling units, ten at a time."""
+class Picker(autocomplete.Select2QuerySetView):
+    """A type-ahead that only reads: ten matches at a time, and no POST (which would let
+    django-autocomplete-light create a record from the typed text)."""
 
+    http_method_names = ["get"]
     paginate_by = 10
+
+
+class UnitPicker(Picker):
+    """``/pick/units/?q=…``: active handling units, ten at a time."""
 
     def get_queryset(self):
         units = scopes.UNITS.visible_to(self.request.user).filter(is_active=True)
         return matching(units, self.q, short_name=True).order_by("sort_order", "name")
 
 
-class MemberPicker(autocomplete.Select2QuerySetView):
+class MemberPicker(Picker):
     """``/pick/members/?q=…``: active members, with their sector to tell namesakes apart."""
-
-    paginate_by = 10
 
     def get_queryset(self):
         members = scopes.MEMBERS.visible_to(self.request.user).filter(is_active=True)

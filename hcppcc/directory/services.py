@@ -15,11 +15,20 @@ from hcppcc.directory.workflow import MANAGE_ACCOUNTS
 
 
 def validate_role_links(*, roles: Iterable[str], handling_unit: HandlingUnit | None) -> None:
-    """A handling-unit user has exactly one unit; nobody else has one.
+    """A handling-unit user has exactly one unit; nobody else has one. The proposal office
+    checks units' replies and members' proposals, so its clerks hold neither role.
 
     Shared by the admin user form and ``user_set_roles`` so that the rule lives once.
     """
-    is_unit_user = Role.HANDLING_UNIT in set(roles)
+    roles = set(roles)
+    if Role.PROPOSAL_OFFICE in roles and roles & {Role.HANDLING_UNIT, Role.MEMBER}:
+        raise ValidationError(
+            _(
+                "The proposal office role does not go with the handling unit or member "
+                "role: the office checks their work."
+            )
+        )
+    is_unit_user = Role.HANDLING_UNIT in roles
     if is_unit_user and handling_unit is None:
         raise ValidationError(
             {"handling_unit": _("A handling-unit user must belong to a handling unit.")}

@@ -3,7 +3,9 @@ proposal submitted (提交) with its registration number."""
 
 import datetime
 from collections.abc import Sequence
+from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
@@ -148,6 +150,17 @@ def _set_cosigners(proposal: Proposal, members: Sequence[Member], *, by: User | 
 
 
 def _attach(proposal: Proposal, files: Sequence[File], *, by: User | None) -> bool:
+    limit = settings.HCPPCC_MAX_ATTACHMENTS
+    if files and proposal.attachments.count() + len(files) > limit:
+        raise ValidationError(
+            {
+                "attachments": _(
+                    "A proposal holds at most %(limit)d attachments; remove some or "
+                    "put the pages into one file."
+                )
+                % {"limit": limit}
+            }
+        )
     for file in files:
         attachment = ProposalAttachment(
             proposal=proposal, file=file, name=file.name[-200:], uploaded_by=by
@@ -163,9 +176,10 @@ def proposal_detach(*, attachment: ProposalAttachment, by: User | None) -> Propo
     proposal = lock_proposal(Proposal(pk=attachment.proposal_id))
     workflow.EDIT.check(proposal, by)
     attachment = ProposalAttachment.objects.select_for_update().get(pk=attachment.pk)
-    attachment.file.delete(save=False)
-    name = attachment.name
+    stored, name = attachment.file, attachment.name
     attachment.delete()
+    # The file goes once the row is gone for good: a rollback keeps both.
+    transaction.on_commit(partial(stored.storage.delete, stored.name))
     log_event(proposal, "edit", by=by, at=None, note=_("removed %(file)s") % {"file": name})
     return proposal
 

@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 
-from hcppcc.core.workflow.errors import NotAllowed
+from hcppcc.core.workflow.errors import IllegalTransition, NotAllowed
 from hcppcc.directory import accounts
 from hcppcc.directory.choices import AccountKind, Role
 from hcppcc.directory.models import HandlingUnit, User
@@ -17,6 +17,7 @@ from tests.factories import HandlingUnitFactory, MemberFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
 BASE = "https://hcppcc.example/"
+PASSWORD = "correct-horse-battery-staple"  # the factories' users' password
 NOT_OFFICE = ("committee_staff", "leader", "unit_a_user", "member_user", "auditor")
 
 
@@ -186,7 +187,7 @@ def test_the_office_cannot_lock_itself_out(office):
 
 
 def test_setting_a_password_ends_the_forced_change(office):
-    user = accounts.account_create(by=office, username="zhangsan", roles=[Role.AUDITOR])
+    user = accounts.member_account_create(member=MemberFactory(), by=office)
     accounts.account_set_password(user=user, password="a-long-new-password")
     user.refresh_from_db()
     assert not user.must_change_password
@@ -198,13 +199,80 @@ def test_setting_a_password_ends_the_forced_change(office):
     assert user.must_change_password
 
 
-def test_a_person_changes_their_own_email_but_not_anothers(member_user, unit_a_user):
-    accounts.account_set_email(user=member_user, by=member_user, email="me@example.cn")
+def test_a_person_changes_their_own_email_with_their_password_but_not_anothers(
+    member_user, unit_a_user
+):
+    mine = {"user": member_user, "by": member_user, "password": PASSWORD}
+    accounts.account_set_email(email="me@example.cn", **mine)
     assert User.objects.get(pk=member_user.pk).email == "me@example.cn"
     with pytest.raises(NotAllowed):
         accounts.account_set_email(user=unit_a_user, by=member_user, email="me@example.cn")
     with pytest.raises(ValidationError):
-        accounts.account_set_email(user=member_user, by=member_user, email="not an address")
+        accounts.account_set_email(email="not an address", **mine)
+    with pytest.raises(ValidationError) as refused:
+        accounts.account_set_email(**{**mine, "password": "a guess"}, email="new@example.cn")
+    assert "password" in refused.value.message_dict
+    assert User.objects.get(pk=member_user.pk).email == "me@example.cn"
+
+
+def test_the_office_hands_out_no_access_to_a_staff_account_its_holder_uses(
+    office, auditor, member_user, caplog
+):
+    # The auditor has set a password of their own: no link, no new address from the office.
+    for attempt in (
+        lambda: accounts.account_issue_link(user=auditor, by=office, base_url=BASE),
+        lambda: accounts.account_set_email(user=auditor, by=office, email="x@example.cn"),
+    ):
+        with pytest.raises(IllegalTransition, match="忘记密码"):
+            attempt()
+    with pytest.raises(ValidationError) as refused:
+        accounts.account_update(
+            user=auditor, by=office, name="", email="x@example.cn", roles=[Role.AUDITOR]
+        )
+    assert "email" in refused.value.message_dict
+    auditor.refresh_from_db()
+    assert (auditor.email, auditor.must_change_password) == ("", False)
+    # A member's account (a contact without e-mail asks the office) and a staff account
+    # not yet taken up still get their links; each issue is in the security log.
+    new = accounts.account_create(by=office, username="zhangsan", roles=[Role.LEADER])
+    with caplog.at_level("INFO", logger="hcppcc.security"):
+        for user in (member_user, new):
+            assert accounts.account_issue_link(user=user, by=office, base_url=BASE).shown
+    issued = [r.security for r in caplog.records if r.getMessage() == "password_link_issued"]
+    assert [(one["username"], one["by"]) for one in issued] == [
+        ("member", "office"),
+        ("zhangsan", "office"),
+    ]
+    assert all("token" not in str(one) and "reset" not in str(one) for one in issued)
+
+
+def test_a_staff_accounts_emailed_link_is_not_shown_to_the_office(office):
+    user = accounts.account_create(
+        by=office, username="zhangsan", roles=[Role.LEADER], email="zs@example.cn"
+    )
+    assert not accounts.account_issue_link(user=user, by=office, base_url=BASE).shown
+
+
+def test_nobody_changes_their_own_roles(office, auditor):
+    accounts.account_update(
+        user=office, by=office, name="王主任", email="", roles=[Role.PROPOSAL_OFFICE]
+    )
+    with pytest.raises(ValidationError) as refused:
+        accounts.account_update(
+            user=office, by=office, name="", email="", roles=[Role.PROPOSAL_OFFICE, Role.LEADER]
+        )
+    assert "roles" in refused.value.message_dict
+    assert office.roles == {Role.PROPOSAL_OFFICE}
+
+
+@pytest.mark.parametrize("other", [Role.HANDLING_UNIT, Role.MEMBER])
+def test_the_office_role_goes_with_neither_a_unit_nor_a_member(office, auditor, unit_a, other):
+    links = (
+        {"handling_unit": unit_a} if other == Role.HANDLING_UNIT else {"member": MemberFactory()}
+    )
+    with pytest.raises(ValidationError, match="提案委办公室角色"):
+        user_set_roles(user=auditor, roles=[Role.PROPOSAL_OFFICE, other], by=office, **links)
+    assert User.objects.get(pk=auditor.pk).roles == {Role.AUDITOR}
 
 
 def test_the_office_does_not_keep_a_superusers_account(office, admin_user):

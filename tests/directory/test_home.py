@@ -52,13 +52,9 @@ def test_english_is_available(client, office):
 def test_each_staff_role_finds_its_work_from_the_home_page(client, office, committee_staff, leader):
     client.force_login(office)
     page = client.get(reverse("pages:account")).content.decode()
-    assert reverse("admin:proposals_proposal_scorecards") in page
+    assert reverse("pages:unit-scorecards") in page
     client.force_login(committee_staff)
     page = client.get(reverse("pages:account")).content.decode()
-    assert reverse("admin:activities_opinionreport_changelist") in page
-    assert reverse("admin:proposals_proposal_scorecards") not in page
+    assert reverse("pages:reports") in page
     client.force_login(leader)
-    assert (
-        reverse("admin:proposals_supervision_changelist")
-        in client.get(reverse("pages:account")).content.decode()
-    )
+    assert reverse("pages:supervisions") in client.get(reverse("pages:account")).content.decode()

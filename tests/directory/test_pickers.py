@@ -73,6 +73,16 @@ def test_the_pickers_are_closed_to_visitors_and_users_without_a_role(client, no_
     assert client.get(url).status_code == 403
 
 
+@pytest.mark.parametrize(
+    "picker", ["directory:pick-units", "directory:pick-members", "proposals:pick-proposals"]
+)
+def test_a_picker_creates_nothing_from_typed_text(client, office, picker):
+    client.force_login(office)
+    response = client.post(reverse(picker), {"text": "新建的局"})
+    assert response.status_code == 405
+    assert not HandlingUnit.objects.filter(name="新建的局").exists()
+
+
 @pytest.mark.parametrize("count", [3, 30])
 def test_a_page_of_members_costs_the_same_however_many(
     client, office, count, django_assert_max_num_queries

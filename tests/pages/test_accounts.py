@@ -228,15 +228,30 @@ def test_an_account_form_opened_before_anothers_save_is_refused(clerk, office):
 
 
 def test_the_office_prints_or_emails_a_new_link(clerk, django_capture_on_commit_callbacks):
-    user = accounts.account_create(
+    unit = HandlingUnitFactory(name="呼和浩特市教育局", contact_email="j@example.cn")
+    contact = accounts.unit_account_create(unit=unit, by=None)
+    staff = accounts.account_create(
         by=None, username="zhangsan", roles=[Role.AUDITOR], email="z@example.cn"
     )
-    with django_capture_on_commit_callbacks(execute=True):
-        response = clerk.post(reverse("pages:account-link", args=[user.pk]))
-    (issued,) = response.context["issued"]
-    assert issued.link in response.content.decode()
-    assert issued.link in mail.outbox[0].body
+    for user, shown in ((contact, True), (staff, False)):
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = clerk.post(reverse("pages:account-link", args=[user.pk]))
+        (issued,) = response.context["issued"]
+        assert issued.link in mail.outbox[0].body
+        # A staff account's link goes to its holder alone.
+        assert (issued.link in response.content.decode()) is shown
     assert clerk.get(reverse("pages:account-link", args=[user.pk])).status_code == 405
+
+
+def test_a_staff_account_in_use_offers_the_office_no_link(clerk, auditor):
+    page = clerk.get(reverse("pages:account-detail", args=[auditor.pk]))
+    content = page.content.decode()
+    assert 'id="issue-link"' not in content
+    assert 'id="reset-refused"' in content
+    response = clerk.post(reverse("pages:account-link", args=[auditor.pk]), follow=True)
+    assert "忘记密码" in response.content.decode()
+    assert not User.objects.get(pk=auditor.pk).must_change_password
 
 
 def test_bulk_pages_preview_create_then_print_each_link(clerk, django_capture_on_commit_callbacks):
@@ -307,6 +322,12 @@ def test_a_person_keeps_their_own_email_on_their_profile(client, member_user):
     assert "委员甲" in page.content.decode()
     assert reverse("password_change") in page.content.decode()
     response = client.post(reverse("pages:account"), {"email": "me@example.cn"})
+    assert response.status_code == 400  # without the current password
+    assert User.objects.get(pk=member_user.pk).email == ""
+    password = "correct-horse-battery-staple"
+    response = client.post(
+        reverse("pages:account"), {"email": "me@example.cn", "password": password}
+    )
     assert response["Location"] == reverse("pages:account")
     assert User.objects.get(pk=member_user.pk).email == "me@example.cn"
     history = accounts.account_history(member_user)[0]

@@ -207,3 +207,35 @@ def test_a_draft_loses_an_attachment_and_a_co_signer_through_its_edit(client, of
     assert response.status_code == 302
     assert not draft.attachments.exists()
     assert draft.transitions.filter(action="edit").count() == 2
+
+
+def test_a_proposal_holds_a_limited_number_of_attachments(client, office, walk, settings):
+    settings.HCPPCC_MAX_ATTACHMENTS = 2
+    draft = walk.draft()
+    files = [SimpleUploadedFile(f"{n}.pdf", PDF, "application/pdf") for n in range(3)]
+    client.force_login(office)
+    url = reverse("pages:proposal-edit", args=[draft.pk])
+    response = client.post(url, opened(draft, **paper(walk), attachments=files))
+    assert response.status_code == 400
+    assert "2" in response.context["form"].errors["attachments"][0]
+    assert not draft.attachments.exists()
+
+
+def test_a_detached_file_leaves_storage_once_committed(
+    office, walk, django_capture_on_commit_callbacks
+):
+    draft = walk.draft()
+    services.proposal_update(
+        proposal=draft,
+        by=office,
+        changes={},
+        attachments=[SimpleUploadedFile("数据.pdf", PDF, "application/pdf")],
+    )
+    attachment = draft.attachments.get()
+    storage, name = attachment.file.storage, attachment.file.name
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.proposal_detach(attachment=attachment, by=office)
+    assert storage.exists(name)  # not before the commit
+    for callback in callbacks:
+        callback()
+    assert not storage.exists(name)
