@@ -174,6 +174,8 @@ class AccountCreateForm(forms.Form):
         """The account, through the service of its kind; None with the reasons on the form."""
         data = self.cleaned_data
         common = {"by": by, "username": data["username"], "password": data["password"]}
+        if data["kind"] != AccountKind.STAFF:
+            common["name"] = data["name"]  # blank: the contact person's or member's name
         if data["kind"] == AccountKind.UNIT:
             email = data["email"] or None  # the unit's contact e-mail
             return _attempt(

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hcppcc.core import stale
@@ -12,10 +13,19 @@ from hcppcc.core.workflow.forms import show_on_form
 from hcppcc.directory.models import Member, Session
 from hcppcc.directory.pickers import member_field, unit_field
 from proposals import services, workflow
-from proposals.choices import ProposerKind
+from proposals.choices import CoSignerStatus, ProposerKind
 from proposals.deadlines import deadlines
 from proposals.models import EXPLANATION_MAX_LENGTH, Proposal
 from proposals.services.drafting import CONTENT_FIELDS
+
+
+class Text(forms.Textarea):
+    """A textarea whose line breaks arrive as one character each, as the page counts
+    them: browsers send two (CR LF), which would use up a length limit twice as fast."""
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
 class ProposalDraftForm(forms.ModelForm):
@@ -83,9 +93,9 @@ class ProposalDraftForm(forms.ModelForm):
             "no_publish_reason",
         )
         widgets = {
-            "situation": forms.Textarea(attrs={"rows": 6}),
-            "suggestions": forms.Textarea(attrs={"rows": 6}),
-            "explanation": forms.Textarea(
+            "situation": Text(attrs={"rows": 6}),
+            "suggestions": Text(attrs={"rows": 6}),
+            "explanation": Text(
                 attrs={
                     "rows": 3,
                     "data-counter": EXPLANATION_MAX_LENGTH,
@@ -109,12 +119,21 @@ class ProposalDraftForm(forms.ModelForm):
             required=False, label=Proposal._meta.get_field("lead_member").verbose_name
         )
         if self.instance.pk:
+            # Those still asked or who agreed; a refusal stays on record, unshown here.
             self.initial["cosigners"] = list(
-                self.instance.cosigners.values_list("member_id", flat=True)
+                self.instance.cosigners.filter(
+                    status__in=(CoSignerStatus.INVITED, CoSignerStatus.CONFIRMED)
+                ).values_list("member_id", flat=True)
             )
             self.initial["suggested_units"] = list(
                 self.instance.suggested_units.values_list("pk", flat=True)
             )
+        # What the draft holds now, to write only what the clerk changed (``changes``).
+        self.saved = {
+            name: _comparable(self.initial.get(name))
+            for name in CONTENT_FIELDS
+            if name in self.fields
+        }
         self.for_anyone = workflow.OFFICE.allow_some(user)
         if not self.for_anyone:
             # A member drafts in their own name, individually or jointly: not asked who.
@@ -139,20 +158,15 @@ class ProposalDraftForm(forms.ModelForm):
                     "organization",
                     _("Name one proposer: a party or organization, a committee or a sector."),
                 )
-            if lead or cosigners:
-                self.add_error(
-                    "lead_member", _("A collective proposal has no lead proposer or co-signers.")
-                )
+            # Hidden for this kind on the form: what they held no longer counts.
+            cleaned["lead_member"], cleaned["cosigners"] = None, []
         else:
             if self.for_anyone and not lead:
                 self.add_error("lead_member", _("Name the lead proposer."))
             for name in ("organization", "committee", "sector"):
                 cleaned[name] = None
-            if kind == ProposerKind.INDIVIDUAL and cosigners:
-                self.add_error(
-                    "cosigners",
-                    _("An individual proposal has no co-signers; choose a joint proposal."),
-                )
+            if kind == ProposerKind.INDIVIDUAL:
+                cleaned["cosigners"] = cosigners = []
             if lead and lead in cosigners:
                 self.add_error("cosigners", _("The lead proposer cannot also co-sign."))
         if not cleaned.get("period"):
@@ -178,14 +192,12 @@ class ProposalDraftForm(forms.ModelForm):
         if problems:
             self.add_error(None, problems)
             return None
-        changes = {
-            name: self.cleaned_data[name] for name in self.changed_data if name in CONTENT_FIELDS
-        }
+        changes = self.changes()
         if "withhold_publication" in self.changed_data:
             changes["consent_to_publish"] = not self.cleaned_data["withhold_publication"]
-        cosigners = (
-            list(self.cleaned_data["cosigners"]) if "cosigners" in self.changed_data else None
-        )
+        wanted = list(self.cleaned_data["cosigners"])
+        unchanged = _comparable(wanted) == _comparable(self.initial.get("cosigners"))
+        cosigners = None if unchanged else wanted
         return self._through_service(
             services.proposal_update,
             proposal=self.instance,
@@ -196,6 +208,15 @@ class ProposalDraftForm(forms.ModelForm):
             unchanged_since=self.instance.updated_at,
             opened=opened,
         )
+
+    def changes(self) -> dict:
+        """The content fields whose cleaned value differs from the draft's: those typed
+        in, and those the kind of proposer cleared (a collective proposal's lead)."""
+        return {
+            name: self.cleaned_data[name]
+            for name, saved in self.saved.items()
+            if name in self.cleaned_data and _comparable(self.cleaned_data[name]) != saved
+        }
 
     def save_through_service(self, *, by) -> Proposal | None:
         """Create the draft through ``proposal_create``; None, with the reason on the form,
@@ -219,3 +240,14 @@ class ProposalDraftForm(forms.ModelForm):
         except ValidationError as error:
             show_on_form(self, self.instance, error)
         return None
+
+
+def _comparable(value):
+    """A form value as the draft's: a record as its key, several as a set of keys."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (list, tuple, set, models.QuerySet)):
+        return frozenset(_comparable(one) for one in value)
+    if value == "":
+        return None
+    return value

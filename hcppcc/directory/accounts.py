@@ -148,16 +148,17 @@ def unit_account_create(
     unit: HandlingUnit,
     by: User | None,
     username: str = "",
+    name: str = "",
     email: str | None = None,
     password: str = "",
 ) -> User:
     """An account for ``unit``'s contact: role handling_unit, named after the contact
-    person, with the unit's contact e-mail unless another is given."""
+    person and with the unit's contact e-mail unless others are given."""
     return account_create(
         by=by,
         username=username or suggested_username(unit),
         roles=[Role.HANDLING_UNIT],
-        name=unit.contact_person,
+        name=name or unit.contact_person,
         email=unit.contact_email if email is None else email,
         handling_unit=unit,
         password=password,
@@ -165,14 +166,21 @@ def unit_account_create(
 
 
 def member_account_create(
-    *, member: Member, by: User | None, username: str = "", email: str = "", password: str = ""
+    *,
+    member: Member,
+    by: User | None,
+    username: str = "",
+    name: str = "",
+    email: str = "",
+    password: str = "",
 ) -> User:
-    """An account for ``member``: role member, linked from the member record."""
+    """An account for ``member``: role member, linked from the member record, named as the
+    member unless another name is given."""
     return account_create(
         by=by,
         username=username or suggested_username(member),
         roles=[Role.MEMBER],
-        name=member.name,
+        name=name or member.name,
         email=email,
         member=member,
         password=password,

@@ -109,13 +109,15 @@ NEXT_STEPS = {
 @register.simple_tag(takes_context=True)
 def next_step(context, kind: str, record) -> dict | None:
     """The one step a list row offers (``{"label", "url"}``), where the record's state makes
-    it obvious — 签收 for an assignment awaiting acknowledgement — or None."""
+    it obvious — 签收 for an assignment awaiting acknowledgement — or None. A step the
+    office would take for its unit or member (代为登记) is left to the record's page, where
+    it says so."""
     user = context["request"].user
     offer = NEXT_STEPS[kind]
     if offer.doers and not user.has_role(*offer.doers):
         return None
     for step in offer.steps:
-        if step.available(record, user):
+        if step.available(record, user) and not workflow.on_behalf(step, record, user):
             url = reverse("pages:step", args=[kind, record.pk, step.name])
             return {"label": step.label, "url": url}
     return None

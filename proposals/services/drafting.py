@@ -130,23 +130,56 @@ def proposal_update(
     for name, value in many.items():
         getattr(locked, name).set(value)
     edited = sorted(changes)
-    if cosigners is not None and _set_cosigners(locked, cosigners, by=by):
-        edited.append("cosigners")
+    if cosigners is not None:
+        edited.extend(_set_cosigners(locked, cosigners, by=by))
     if _attach(locked, attachments, by=by):
         edited.append("attachments")
     log_event(locked, "edit", by=by, at=at, note="、".join(edited))
     return locked
 
 
-def _set_cosigners(proposal: Proposal, members: Sequence[Member], *, by: User | None) -> bool:
-    """Invite ``members`` and no one else to co-sign a draft; whether anything changed."""
+def _set_cosigners(proposal: Proposal, members: Sequence[Member], *, by: User | None) -> list[str]:
+    """Invite ``members`` and no one else to co-sign a draft; what changed, naming the
+    members, for the proposal's history. An invitation nobody has answered is withdrawn; a
+    confirmed co-signer stays (refused, naming them); a member who declined or let the
+    deadline pass is invited afresh only if named again."""
     wanted = {member.pk: member for member in members}
-    invited = set(proposal.cosigners.values_list("member_id", flat=True))
-    dropped = invited - set(wanted)
-    proposal.cosigners.filter(member_id__in=dropped).delete()
-    for member_id in sorted(set(wanted) - invited):
-        cosigner_invite(proposal=proposal, member=wanted[member_id], by=by)
-    return bool(dropped or set(wanted) - invited)
+    rows = {row.member_id: row for row in proposal.cosigners.select_related("member")}
+    kept = [
+        row.member.name
+        for member_id, row in rows.items()
+        if member_id not in wanted and row.status == CoSignerStatus.CONFIRMED
+    ]
+    if kept:
+        raise ValidationError(
+            {
+                "cosigners": _(
+                    "%(members)s confirmed co-signing and stay on the proposal; only an "
+                    "invitation not yet answered can be withdrawn."
+                )
+                % {"members": "、".join(kept)}
+            }
+        )
+    answered = (CoSignerStatus.DECLINED, CoSignerStatus.EXPIRED)
+    withdrawn = [
+        row
+        for member_id, row in rows.items()
+        if member_id not in wanted and row.status == CoSignerStatus.INVITED
+    ]
+    again = [rows[pk] for pk in wanted if pk in rows and rows[pk].status in answered]
+    for row in [*withdrawn, *again]:
+        row.delete()
+    invited = [wanted[pk] for pk in sorted(wanted) if pk not in rows or rows[pk].status in answered]
+    for member in invited:
+        cosigner_invite(proposal=proposal, member=member, by=by)
+    changed = []
+    if invited:
+        names = "、".join(member.name for member in invited)
+        changed.append(_("co-signers invited: %(members)s") % {"members": names})
+    if withdrawn:
+        names = "、".join(row.member.name for row in withdrawn)
+        changed.append(_("invitations withdrawn: %(members)s") % {"members": names})
+    return changed
 
 
 def _attach(proposal: Proposal, files: Sequence[File], *, by: User | None) -> bool:

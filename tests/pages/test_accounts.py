@@ -77,6 +77,14 @@ def test_the_office_creates_a_member_account(clerk):
     assert member.user.roles == {Role.MEMBER}
     assert member.user.email == "l@x.cn"
     assert member.user.must_change_password
+    assert member.user.get_full_name() == "李文华"
+
+
+def test_a_unit_account_takes_the_name_typed_for_its_contact(clerk):
+    unit = HandlingUnitFactory(short_name="财政局", contact_person="王敏")
+    data = {"kind": "unit", "unit": unit.pk, "name": "赵丽"}  # the contact has changed
+    assert clerk.post(reverse("pages:account-new"), data).status_code == 200
+    assert User.objects.get(handling_unit=unit).get_full_name() == "赵丽"
 
 
 def test_a_staff_account_needs_a_username_a_name_and_roles(clerk):
@@ -120,10 +128,18 @@ def test_a_new_user_changes_an_initial_password_before_anything_else(client, off
         by=office, username="zhangsan", roles=[Role.AUDITOR], password="initial-password-42"
     )
     assert _sign_in(client, "zhangsan", "initial-password-42")
-    for page in ("home", "pages:figures", "pages:proposals", "pages:account"):
+    for page in (
+        "home",
+        "pages:figures",
+        "pages:proposals",
+        "pages:account",
+        "admin:password_change",
+    ):
         response = client.get(reverse(page))
         assert response.status_code == 302, page
         assert response["Location"] == reverse("password_change")
+    # The API answers for itself: a refusal, not a page to change the password on.
+    assert client.get("/api/v1/proposals/").status_code == 403
     response = client.post(
         reverse("password_change"),
         {

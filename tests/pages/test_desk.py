@@ -200,5 +200,6 @@ def test_a_proposal_row_offers_its_obvious_step_to_who_takes_it(client, walk, me
     client.force_login(office)
     html = client.get(reverse("pages:proposals")).content.decode()
     assert offered(accepted, "assign")
-    assert offered(draft, "submit")
+    # The member's own step: the office takes it on the record's page, "on their behalf".
+    assert not offered(draft, "submit")
     assert not offered(submitted, "accept")  # a review has no one obvious step

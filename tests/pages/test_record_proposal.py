@@ -5,13 +5,14 @@ own name. Co-signers answer on their own pages."""
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from proposals import services
 from proposals.choices import CoSignerStatus, ProposalStatus, ProposerKind
-from proposals.models import CoSigner, Proposal, ProposalAttachment
+from proposals.models import EXPLANATION_MAX_LENGTH, CoSigner, Proposal, ProposalAttachment
 from tests.factories import HandlingUnitFactory, MemberFactory, OrganizationFactory, UserFactory
 from tests.forms import opened
 
@@ -115,7 +116,7 @@ def test_the_office_records_a_collective_proposal(client, office, walk):
     [
         ({"proposer_kind": "collective", "lead_member": ""}, "organization", "请写明"),
         ({"lead_member": ""}, "lead_member", "领衔"),
-        ({"proposer_kind": "individual", "cosigners": "COSIGNER"}, "cosigners", "个人提案"),
+        ({"cosigners": "LEAD", "proposer_kind": "joint"}, "cosigners", "同时作为联名人"),
         (
             {"withhold_publication": "on", "no_publish_reason": ""},
             "no_publish_reason",
@@ -126,8 +127,8 @@ def test_the_office_records_a_collective_proposal(client, office, walk):
 def test_what_does_not_fit_together_is_refused_in_plain_words(
     client, office, walk, fields, field, message
 ):
-    other = MemberFactory(name="联名丙")
-    fields = {key: other.pk if value == "COSIGNER" else value for key, value in fields.items()}
+    lead = walk.proposer.pk
+    fields = {key: lead if value == "LEAD" else value for key, value in fields.items()}
     client.force_login(office)
     response = client.post(reverse("pages:proposal-new"), paper(walk, **fields))
     assert response.status_code == 400
@@ -239,3 +240,60 @@ def test_a_detached_file_leaves_storage_once_committed(
     for callback in callbacks:
         callback()
     assert not storage.exists(name)
+
+
+def test_what_the_form_hides_for_the_kind_of_proposer_does_not_count(client, office, walk):
+    other = MemberFactory(name="联名丙")
+    client.force_login(office)
+    data = paper(walk, proposer_kind="individual", cosigners=[other.pk])
+    response = client.post(reverse("pages:proposal-new"), data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert not Proposal.objects.get().cosigners.exists()
+
+
+def test_a_joint_draft_made_collective_loses_its_lead_and_co_signers(client, office, walk):
+    cosigner, party = MemberFactory(name="联名丁"), OrganizationFactory(name="民进")
+    draft = services.proposal_create(
+        proposal=Proposal(**{**_fields(walk), "proposer_kind": ProposerKind.JOINT}),
+        by=office,
+        cosigners=[cosigner],
+    )
+    client.force_login(office)
+    # The lead and the co-signer are still in the (hidden) fields the browser sends.
+    data = paper(walk, proposer_kind="collective", organization=party.pk, cosigners=[cosigner.pk])
+    response = client.post(reverse("pages:proposal-edit", args=[draft.pk]), opened(draft, **data))
+    assert response.status_code == 302, response.context["form"].errors
+    draft.refresh_from_db()
+    assert (draft.lead_member, draft.organization) == (None, party)
+    assert not draft.cosigners.exists()
+
+
+def test_an_answered_co_signer_stays_on_a_draft(office, walk):
+    names = ("已确认", "已谢绝", "未答复")
+    confirmed, declined, asked = (MemberFactory(name=name) for name in names)
+    draft = services.proposal_create(
+        proposal=Proposal(**{**_fields(walk), "proposer_kind": ProposerKind.JOINT}),
+        by=office,
+        cosigners=[confirmed, declined, asked],
+    )
+    # As a draft returned for revision after co-signing holds them.
+    draft.cosigners.filter(member=confirmed).update(status=CoSignerStatus.CONFIRMED)
+    draft.cosigners.filter(member=declined).update(status=CoSignerStatus.DECLINED)
+    with pytest.raises(ValidationError, match="已确认"):
+        services.proposal_update(proposal=draft, by=office, changes={}, cosigners=[asked])
+    assert draft.cosigners.count() == 3
+    services.proposal_update(proposal=draft, by=office, changes={}, cosigners=[confirmed])
+    # The unanswered invitation is withdrawn, by name; the refusal stays on record.
+    assert dict(draft.cosigners.values_list("member__name", "status")) == {
+        "已确认": CoSignerStatus.CONFIRMED,
+        "已谢绝": CoSignerStatus.DECLINED,
+    }
+    assert "未答复" in draft.transitions.filter(action="edit").latest("pk").note
+
+
+def test_line_breaks_count_once_against_the_explanations_limit(client, office, walk):
+    client.force_login(office)
+    typed = "字\r\n" * (EXPLANATION_MAX_LENGTH // 2)  # as a browser sends a textarea
+    response = client.post(reverse("pages:proposal-new"), paper(walk, explanation=typed))
+    assert response.status_code == 302, response.context["form"].errors
+    assert "\r" not in Proposal.objects.get().explanation
