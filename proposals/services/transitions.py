@@ -125,22 +125,8 @@ def move_proposal(
 ) -> Proposal:
     """Put ``proposal`` in state ``to``, save the fields the step set, log the step."""
     check_proposal_transition(proposal, action)
-    if to not in PROPOSAL_TRANSITIONS[action][1]:
-        raise IllegalTransition(f"{action} cannot lead to {to}")
-    from_status = proposal.status
-    proposal.status = to
-    _clean_saved_fields(proposal, ["status", *fields])
-    proposal.save(update_fields=["status", "updated_at", *fields])
-    Transition.objects.create(
-        proposal=proposal,
-        action=action,
-        from_status=from_status,
-        to_status=to,
-        by=by,
-        at=now_or(at),
-        note=note,
-    )
-    return proposal
+    logged = {"by": by, "at": at, "note": note, "proposal": proposal}
+    return _move(proposal, PROPOSAL_TRANSITIONS, action, to, fields, logged)
 
 
 def move_assignment(
@@ -153,24 +139,28 @@ def move_assignment(
     note: str = "",
     fields: Sequence[str] = (),
 ) -> Assignment:
+    """The same for one unit's assignment; the step is logged on its proposal."""
     check_assignment_transition(assignment, action)
-    if to not in ASSIGNMENT_TRANSITIONS[action][1]:
+    logged = {"by": by, "at": at, "note": note, "assignment": assignment}
+    logged["proposal_id"] = assignment.proposal_id
+    return _move(assignment, ASSIGNMENT_TRANSITIONS, action, to, fields, logged)
+
+
+def _move(record, transitions: dict, action: str, to: str, fields: Sequence[str], logged: dict):
+    """Move ``record`` to ``to`` by ``action`` and log it (``logged``: the log row's who,
+    when, note and the records it belongs to)."""
+    if to not in transitions[action][1]:
         raise IllegalTransition(f"{action} cannot lead to {to}")
-    from_status = assignment.status
-    assignment.status = to
-    _clean_saved_fields(assignment, ["status", *fields])
-    assignment.save(update_fields=["status", "updated_at", *fields])
+    from_status, record.status = record.status, to
+    _clean_saved_fields(record, ["status", *fields])
+    record.save(update_fields=["status", "updated_at", *fields])
     Transition.objects.create(
-        proposal_id=assignment.proposal_id,
-        assignment=assignment,
         action=action,
         from_status=from_status,
         to_status=to,
-        by=by,
-        at=now_or(at),
-        note=note,
+        **{**logged, "at": now_or(logged["at"])},
     )
-    return assignment
+    return record
 
 
 def log_event(

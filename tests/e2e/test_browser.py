@@ -9,36 +9,17 @@ import pytest
 from proposals import services
 from proposals.choices import AssignmentRole, ProposalStatus
 from proposals.models import Proposal
+from tests.e2e.steps import PASSWORD, take, with_password
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "e2e-correct-horse-battery"
 TITLE = "关于在老城区增设便民停车位的提案"
-
-
-def _password(*users) -> None:
-    for user in users:
-        user.set_password(PASSWORD)
-        user.save()
-
-
-def _take(tab, link: str, name: str, fill=None) -> None:
-    """Click a step's button, fill its form, submit, and keep a screenshot of both."""
-    tab.page.locator("main").get_by_role("link", name=link, exact=True).first.click()
-    tab.page.wait_for_selector("#step-form")
-    if fill:
-        fill(tab.page)
-    tab.shot(f"{name}-form")
-    tab.page.click("#step-form button[type=submit]")
-    tab.page.wait_for_load_state()
-    assert tab.page.locator("#form-errors").count() == 0, tab.page.inner_text("main")
-    tab.shot(name)
 
 
 def test_a_proposal_from_paper_to_feedback_in_the_browser(
     screen, walk, office, unit_a_user, member_user, unit_c
 ):
-    _password(office, unit_a_user, member_user)
+    with_password(office, unit_a_user, member_user)
     # Another unit's work, which unit A must not see.
     elsewhere = walk.to(ProposalStatus.ACCEPTED)
     services.proposal_assign(
@@ -65,8 +46,8 @@ def test_a_proposal_from_paper_to_feedback_in_the_browser(
     proposal = Proposal.objects.get(title=TITLE)
     assert proposal.status == ProposalStatus.DRAFT
 
-    _take(desk, "代为登记：提交", "office-submits")  # from the paper form
-    _take(
+    take(desk, "代为登记：提交", "office-submits")  # from the paper form
+    take(
         desk,
         "立案",
         "office-accepts",
@@ -77,7 +58,7 @@ def test_a_proposal_from_paper_to_feedback_in_the_browser(
         desk.pick("#id_units-0-unit", walk.unit_a.name, walk.unit_a.name)
         page.select_option("#id_units-0-role", "lead")
 
-    _take(desk, "交办", "office-assigns", lead_unit)
+    take(desk, "交办", "office-assigns", lead_unit)
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.ASSIGNED
     assert desk.page.inner_text("#status") == "已交办"
@@ -91,7 +72,7 @@ def test_a_proposal_from_paper_to_feedback_in_the_browser(
     assert elsewhere.title not in unit.page.inner_text("#results")
     unit.shot("unit-desk")
     rows.first.get_by_role("link").first.click()
-    _take(unit, "签收", "unit-acknowledges")
+    take(unit, "签收", "unit-acknowledges")
 
     def reply(page):
         page.select_option("#id_result_class", str(walk.ref["A"].pk))
@@ -99,18 +80,18 @@ def test_a_proposal_from_paper_to_feedback_in_the_browser(
         page.fill("#id_signer", "王局长")
         page.fill("#id_reply_date", datetime.date.today().isoformat())
 
-    _take(unit, "提交答复", "unit-replies", reply)
+    take(unit, "提交答复", "unit-replies", reply)
     assert "答复待审核" in unit.page.inner_text("#status")
 
     desk.go(f"/proposals/{proposal.pk}/")
-    _take(desk, "审核通过答复", "office-approves-the-reply")
+    take(desk, "审核通过答复", "office-approves-the-reply")
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.REPLIED
 
     member = screen()
     member.sign_in("member", PASSWORD)
     member.page.get_by_role("link", name=TITLE).click()
-    _take(member, "记录委员反馈", "member-gives-feedback")
+    take(member, "记录委员反馈", "member-gives-feedback")
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.CLOSED
 

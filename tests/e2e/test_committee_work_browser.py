@@ -8,21 +8,14 @@ from activities.models import Activity, ActivityKind
 from proposals import services
 from proposals.choices import ProposalStatus
 from proposals.models import EvaluationRound, EvaluationVote
+from tests.e2e.steps import PASSWORD, with_password
 from tests.factories import CommitteeFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "e2e-correct-horse-battery"
-
-
-def _password(*users) -> None:
-    for user in users:
-        user.set_password(PASSWORD)
-        user.save()
-
 
 def test_committee_staff_record_an_activity_with_participants(screen, committee_staff, walk):
-    _password(committee_staff)
+    with_password(committee_staff)
     ActivityKind.objects.create(name="专题调研")
     committee = CommitteeFactory(name="经济委员会")
     for name in ("王一", "王二", "王三"):
@@ -68,7 +61,7 @@ def test_committee_staff_record_an_activity_with_participants(screen, committee_
 
 
 def test_the_office_types_in_a_ballot(screen, office, walk):
-    _password(office)
+    with_password(office)
     evaluation = services.evaluation_round_save(
         evaluation_round=EvaluationRound(),
         by=office,

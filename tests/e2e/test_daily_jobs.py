@@ -15,43 +15,24 @@ from hcppcc.directory.services import user_set_roles
 from proposals import services
 from proposals.choices import NominatedBy, ProposalStatus, SupervisionStatus
 from proposals.models import LookBackCampaign, Proposal
+from tests.e2e.steps import PASSWORD, take, with_password
 from tests.factories import MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "e2e-correct-horse-battery"
 TITLE = "关于推进老旧小区加装电梯的提案"
-
-
-def _password(*users) -> None:
-    for user in users:
-        user.set_password(PASSWORD)
-        user.save()
 
 
 def _member_user(username: str, name: str):
     user = user_set_roles(
         user=UserFactory(username=username), roles=[Role.MEMBER], member=MemberFactory(name=name)
     )
-    _password(user)
+    with_password(user)
     return user
 
 
-def _take(tab, link: str, name: str, fill=None) -> None:
-    """Click a step's button, fill its form, submit; the page must show no error."""
-    tab.page.locator("main").get_by_role("link", name=link, exact=True).first.click()
-    tab.page.wait_for_selector("#step-form")
-    if fill:
-        fill(tab.page)
-    tab.shot(f"{name}-form")
-    tab.page.click("#step-form button[type=submit]")
-    tab.page.wait_for_load_state()
-    assert tab.page.locator("#form-errors").count() == 0, tab.page.inner_text("main")
-    tab.shot(name)
-
-
 def test_a_joint_proposal_from_paper_to_the_units_desk(screen, walk, office, unit_a_user):
-    _password(office, unit_a_user)
+    with_password(office, unit_a_user)
     first, second = _member_user("zhangyi", "张一"), _member_user("wangqiang", "王强")
     tabs = []
 
@@ -76,7 +57,7 @@ def test_a_joint_proposal_from_paper_to_the_units_desk(screen, walk, office, uni
     page.wait_for_load_state()
     proposal = Proposal.objects.get(title=TITLE)
     assert set(proposal.cosigners.values_list("member__name", flat=True)) == {"张一", "王强"}
-    _take(desk, "代为登记：提交", "office-submits-for-the-member")
+    take(desk, "代为登记：提交", "office-submits-for-the-member")
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.AWAITING_COSIGNERS
 
@@ -96,7 +77,7 @@ def test_a_joint_proposal_from_paper_to_the_units_desk(screen, walk, office, uni
     assert proposal.status == ProposalStatus.SUBMITTED
 
     desk.go(f"/proposals/{proposal.pk}/")
-    _take(
+    take(
         desk,
         "立案",
         "office-accepts",
@@ -109,7 +90,7 @@ def test_a_joint_proposal_from_paper_to_the_units_desk(screen, walk, office, uni
         desk.pick("#id_units-1-unit", "乙单位", walk.unit_b.name)
         page.select_option("#id_units-1-role", "joint")
 
-    _take(desk, "交办", "office-assigns-with-the-type-ahead", assign)
+    take(desk, "交办", "office-assigns-with-the-type-ahead", assign)
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.ASSIGNED
 
@@ -130,7 +111,7 @@ def test_a_joint_proposal_from_paper_to_the_units_desk(screen, walk, office, uni
         page.fill("#id_signer", "李局长")
         page.fill("#id_reply_date", datetime.date.today().isoformat())
 
-    _take(unit, "提交答复", "unit-replies", reply)
+    take(unit, "提交答复", "unit-replies", reply)
     lead = proposal.assignments.get(unit=walk.unit_a)
     assert lead.replies.get().text.startswith("已列入")
 
@@ -139,7 +120,7 @@ def test_a_joint_proposal_from_paper_to_the_units_desk(screen, walk, office, uni
 
 
 def test_a_leader_records_the_supervision_of_a_key_proposal(screen, walk, office, leader):
-    _password(leader)
+    with_password(leader)
     proposal = walk.to(ProposalStatus.HANDLING)
     day = datetime.date.today()
     nomination = services.key_nominate(
@@ -159,8 +140,8 @@ def test_a_leader_records_the_supervision_of_a_key_proposal(screen, walk, office
         page.select_option("#id_method", "inspection")
         page.fill("#id_place", "新城区")
 
-    _take(tab, "记录督办活动", "leader-records-an-inspection", event)
-    _take(
+    take(tab, "记录督办活动", "leader-records-an-inspection", event)
+    take(
         tab,
         "提交督办报告",
         "leader-files-the-report",
@@ -174,7 +155,7 @@ def test_a_leader_records_the_supervision_of_a_key_proposal(screen, walk, office
 def test_the_office_opens_a_look_back_campaign_and_gives_accounts_in_bulk(
     screen, walk, office, unit_c
 ):
-    _password(office)
+    with_password(office)
     walk.to(ProposalStatus.CLOSED)  # a class A reply to look back on
     newcomer = MemberFactory(name="孙新")  # a member without an account
     desk = screen()
@@ -221,7 +202,7 @@ def test_the_office_opens_a_look_back_campaign_and_gives_accounts_in_bulk(
 
 
 def test_a_new_member_must_change_the_initial_password_at_first_sign_in(screen, walk, office):
-    _password(office)
+    with_password(office)
     newcomer = MemberFactory(name="赵新")
     desk = screen()
     desk.sign_in("office", PASSWORD)

@@ -12,7 +12,7 @@ from proposals import services
 from proposals.choices import ProposalStatus
 from proposals.models import Award, EvaluationRound, EvaluationVote
 from tests.factories import MemberFactory
-from tests.forms import opened
+from tests.forms import opened, pages_answering_wrongly
 from tests.pages.test_pages import EVERYONE, OFFICE, OVERVIEW
 
 pytestmark = pytest.mark.django_db
@@ -52,14 +52,7 @@ def test_each_record_page_opens_for_its_roles_only(name, request, client, walk):
         "evaluation-ballot": evaluation,
     }
     client.force_login(request.getfixturevalue(name))
-    wrong = []
-    for page, allowed in RECORD_PAGES.items():
-        code = client.get(reverse(f"pages:{page}", args=[records[page].pk])).status_code
-        missing = client.get(reverse(f"pages:{page}", args=[999999])).status_code
-        expected = (200, 404) if name in allowed else (403, 403)
-        if (code, missing) != expected:
-            wrong.append((page, code, missing))
-    assert not wrong, wrong
+    assert not pages_answering_wrongly(client, RECORD_PAGES, records, name)
 
 
 # --- awards --------------------------------------------------------------------------------
