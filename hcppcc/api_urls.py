@@ -5,6 +5,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from activities.api import views as activities
+from hcppcc.core.api.todo import TodoView
 from hcppcc.core.api.tokens import TokenView
 from hcppcc.directory.api import views as directory
 from proposals.api import views as proposals
@@ -36,6 +37,7 @@ router.register("bulletins", activities.BulletinViewSet, basename="bulletin")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("todo/", TodoView.as_view(), name="api-todo"),
     path("stats/yearly/", activities.YearlyFiguresView.as_view(), name="api-stats-yearly"),
     path("stats/units/", activities.UnitScorecardsView.as_view(), name="api-stats-units"),
     path(

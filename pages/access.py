@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from activities import scopes as work
+from hcppcc.core.todo import kinds
+from hcppcc.directory.choices import Role
 from proposals import scopes
 
 # Who opens the overview pages: those who read every proposal's handling (the office,
@@ -36,3 +38,21 @@ def opens_for(opens):
         return guarded
 
     return decorate
+
+
+def landing(user) -> str:
+    """The page a user lands on, by URL name: the dashboard for those who oversee it all,
+    the desk for a unit, their proposals for a member, the committee's work otherwise. It
+    shows what waits on them (the to-do panel)."""
+    if OVERVIEW(user):
+        return "pages:dashboard"
+    if user.has_role(Role.HANDLING_UNIT):
+        return "pages:assignments"
+    if user.has_role(Role.MEMBER):
+        return "pages:proposals"
+    return "pages:activities"
+
+
+def has_todo(user) -> bool:
+    """Whether some kind of to-do is the user's work (the to-do page opens to them)."""
+    return any(kind.concerns(user) for kind in kinds())

@@ -7,9 +7,11 @@ from django.urls import resolve, reverse
 from django.utils.translation import gettext_lazy
 
 from hcppcc.directory.choices import Role
+from pages.access import landing
 
 # (label, url name): the bar, then the "figures and directory" menu.
 NAVIGATION = (
+    (gettext_lazy("To do"), "pages:todo"),
     (gettext_lazy("Dashboard"), "pages:dashboard"),
     (gettext_lazy("Proposals"), "pages:proposals"),
     (gettext_lazy("Assignments"), "pages:assignments"),
@@ -40,7 +42,7 @@ def _opens(name: str):
 
 # A member follows their own proposals; the handling of those and the directory, which they
 # may also open, are reached from the proposals' pages rather than kept in the menu.
-MEMBER_MENU = frozenset({"pages:proposals"})
+MEMBER_MENU = frozenset({"pages:todo", "pages:proposals"})
 
 
 def _links(user, entries) -> list[tuple[str, str]]:
@@ -56,4 +58,15 @@ def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_links": [], "nav_more": []}
-    return {"nav_links": _links(user, NAVIGATION), "nav_more": _links(user, MORE)}
+    links = _links(user, NAVIGATION)
+    todo_url = reverse("pages:todo")
+    has_todo = any(url == todo_url for _label, url in links)
+    match = request.resolver_match
+    # The landing page, as it opens (no filter chosen), shows what waits on the reader.
+    landed = match is not None and match.view_name in ("home", landing(user))
+    return {
+        "nav_links": links,
+        "nav_more": _links(user, MORE),
+        "todo_url": todo_url if has_todo else None,
+        "todo_panel": has_todo and landed and not request.GET,
+    }

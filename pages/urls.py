@@ -1,12 +1,13 @@
 from django.urls import path
 
 from hcppcc.directory.choices import AccountKind
-from pages import accounts, imports, lists, records, supervision, views, work
+from pages import accounts, imports, lists, records, supervision, todo, views, work
 
 app_name = "pages"
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("todo/", todo.todo, name="todo"),
     path("account/", accounts.profile, name="account"),
     path("accounts/", accounts.AccountList.as_view(), name="accounts"),
     path("accounts/new/", accounts.account_new, name="account-new"),

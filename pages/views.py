@@ -6,9 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from activities.selectors import activities_by_kind, member_scorecards, yearly_figures
-from hcppcc.directory.choices import Role
 from hcppcc.directory.models import Session
-from pages.access import OVERVIEW, WORK, opens_for
+from pages.access import OVERVIEW, WORK, landing, opens_for
 from proposals.choices import Satisfaction
 from proposals.models import (
     ResultClass,
@@ -41,15 +40,10 @@ def _year(request, default: int) -> int:
 
 
 def home(request):
-    """Everyone lands where their work is."""
-    user = request.user
-    if OVERVIEW(user):
+    """Everyone lands where their work is (``landing``)."""
+    if OVERVIEW(request.user):
         return dashboard(request)
-    if user.has_role(Role.HANDLING_UNIT):
-        return redirect("pages:assignments")
-    if user.has_role(Role.MEMBER):
-        return redirect("pages:proposals")
-    return redirect("pages:activities")
+    return redirect(landing(request.user))
 
 
 @opens_for(OVERVIEW)

@@ -31,6 +31,8 @@ WORK = {OFFICE, STAFF, LEADER, AUDITOR}
 # url name -> who opens it (from DESIGN.md's role table); the others get 403
 OPENS = {
     "dashboard": OVERVIEW,
+    # Whoever has work that can wait on them: everyone but the auditor, who only reads.
+    "todo": EVERYONE - {AUDITOR},
     "account": EVERYONE,
     "proposals": EVERYONE,
     "proposal-new": {OFFICE, MEMBER},
@@ -504,6 +506,6 @@ def test_a_members_menu_holds_what_a_member_uses(client, member_user):
     client.force_login(member_user)
     response = client.get(reverse("pages:account"))
     links = [url for _label, url in response.context["nav_links"] + response.context["nav_more"]]
-    assert links == [reverse("pages:proposals")]
+    assert links == [reverse("pages:todo"), reverse("pages:proposals")]
     # Pages out of the menu still open where they are reached from a proposal.
     assert client.get(reverse("pages:members")).status_code == 200
