@@ -1,7 +1,9 @@
 """The proposal API: thin ViewSets over the named reads, and every workflow step as one
 POST action that takes the same form and calls the same service as the admin."""
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
@@ -10,6 +12,11 @@ from hcppcc.core.api.exports import ExportMixin
 from hcppcc.core.api.scoped import ScopedViewSetMixin
 from hcppcc.core.workflow.api import WorkflowViewSet
 from proposals import scopes, services, workflow
+from proposals.api.batch import (
+    AssignBatchResultSerializer,
+    AssignBatchSerializer,
+    BatchRefusalSerializer,
+)
 from proposals.api.serializers import (
     AssignmentSerializer,
     ExtensionRequestSerializer,
@@ -54,6 +61,32 @@ class ProposalViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Workflow
         if self.action in ("create", "update", "partial_update"):
             return ProposalDraftSerializer
         return ProposalSerializer
+
+    @extend_schema(
+        request=AssignBatchSerializer,
+        responses={200: AssignBatchResultSerializer, 400: BatchRefusalSerializer(many=True)},
+    )
+    @action(detail=False, methods=["post"], url_path="assign-batch")
+    def assign_batch(self, request):
+        """批量交办: accepted proposals to their units in one go, all or nothing; a refusal
+        lists every refused proposal with its reason (400)."""
+        if not workflow.ASSIGN.roles.allow_some(request.user):
+            raise PermissionDenied()  # before the input is looked at
+        batch = AssignBatchSerializer(data=request.data, user=request.user)
+        batch.is_valid(raise_exception=True)
+        data = batch.validated_data
+        try:
+            assigned = services.proposals_assign_batch(
+                rows=batch.batch(),
+                by=request.user,
+                assigned_on=data.get("assigned_on"),
+                note=data["note"],
+            )
+        except services.BatchRefused as refused:
+            rows = [{"proposal": p.pk, "detail": reason} for p, reason in refused.refused]
+            return Response(BatchRefusalSerializer(rows, many=True).data, status=400)
+        result = {"assigned": len(assigned), "proposals": [p.pk for p in assigned]}
+        return Response(AssignBatchResultSerializer(result).data)
 
     def create(self, request, *args, **kwargs):
         if not workflow.CREATE.roles.allow_some(request.user):

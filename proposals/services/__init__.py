@@ -6,6 +6,7 @@ Callers use ``from proposals import services`` and ``services.proposal_accept(..
 step's declaration in ``proposals/workflow.py`` names its service the same way.
 """
 
+from proposals.services.batch import BatchRefused, BatchRow, proposals_assign_batch
 from proposals.services.drafting import (
     cosigner_invite,
     cosigner_respond,
@@ -62,6 +63,8 @@ from proposals.services.review import (
 from proposals.workflow import UnitAssignment
 
 __all__ = [
+    "BatchRefused",
+    "BatchRow",
     "UnitAssignment",
     "assignment_acknowledge",
     "assignment_log_contact",
@@ -96,6 +99,7 @@ __all__ = [
     "proposal_submit",
     "proposal_update",
     "proposal_withdraw",
+    "proposals_assign_batch",
     "reply_approve",
     "reply_send_back",
     "reply_set_published",

@@ -1,0 +1,75 @@
+"""``POST /api/v1/proposals/assign-batch/``: many accepted proposals assigned in one go
+(批量交办), each row through the assign service, all or nothing."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from hcppcc.directory.models import HandlingUnit
+from proposals import scopes
+from proposals.choices import AssignmentRole, ProposalStatus
+from proposals.services.batch import BatchRow, suggested_units
+from proposals.workflow import UnitAssignment
+
+# Rows one request may carry: a plenary session's proposals with room to spare.
+MAX_ROWS = 1000
+
+
+class BatchUnitSerializer(serializers.Serializer):
+    unit = serializers.PrimaryKeyRelatedField(queryset=HandlingUnit.objects.active())
+    role = serializers.ChoiceField(choices=AssignmentRole.choices)
+    due_on = serializers.DateField(
+        required=False, allow_null=True, help_text=_("Left out: the rules' due date.")
+    )
+
+
+class BatchRowSerializer(serializers.Serializer):
+    proposal = serializers.PrimaryKeyRelatedField(queryset=scopes.PROPOSALS.model.objects.none())
+    units = BatchUnitSerializer(
+        many=True,
+        required=False,
+        help_text=_("Left out: the units the proposer suggests, the first leading."),
+    )
+
+
+class AssignBatchSerializer(serializers.Serializer):
+    rows = BatchRowSerializer(many=True, min_length=1, max_length=MAX_ROWS)
+    assigned_on = serializers.DateField(required=False, allow_null=True)
+    due_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=_("One reply date for every unit of the batch that names none."),
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A proposal is named among the accepted ones the caller reads.
+        accepted = scopes.PROPOSALS.visible_to(user).filter(status=ProposalStatus.ACCEPTED)
+        self.fields["rows"].child.fields["proposal"].queryset = accepted.prefetch_related(
+            "suggested_units"
+        )
+
+    def batch(self) -> list[BatchRow]:
+        data = self.validated_data
+        due_on = data.get("due_on")
+        rows = []
+        for row in data["rows"]:
+            if "units" in row:
+                units = [
+                    UnitAssignment(u["unit"], AssignmentRole(u["role"]), u.get("due_on") or due_on)
+                    for u in row["units"]
+                ]
+            else:
+                units = suggested_units(row["proposal"], due_on)
+            rows.append(BatchRow(row["proposal"], units))
+        return rows
+
+
+class AssignBatchResultSerializer(serializers.Serializer):
+    assigned = serializers.IntegerField()
+    proposals = serializers.ListField(child=serializers.IntegerField())
+
+
+class BatchRefusalSerializer(serializers.Serializer):
+    proposal = serializers.IntegerField()
+    detail = serializers.CharField()
