@@ -148,6 +148,8 @@ class ProposalList(FilteredList):
         user = request.user
         can_create = workflow.CREATE.roles.allow_some(user)
         context = {"create_url": reverse("pages:proposal-new") if can_create else ""}
+        if workflow.ASSIGN.roles.allow_some(user):
+            context["page_links"] = [(_("Assign in a batch"), reverse("pages:assign-batch"))]
         member = getattr(user, "member", None)
         if member is not None and user.has_role(Role.MEMBER):
             context["title"] = _("My proposals")

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from hcppcc.directory.choices import AccountKind
-from pages import accounts, imports, lists, records, supervision, todo, views, work
+from pages import accounts, batch, imports, lists, records, supervision, todo, views, work
 
 app_name = "pages"
 
@@ -28,6 +28,7 @@ urlpatterns = [
     path("accounts/<int:pk>/link/", accounts.account_link, name="account-link"),
     path("proposals/", lists.ProposalList.as_view(), name="proposals"),
     path("proposals/new/", records.proposal_new, name="proposal-new"),
+    path("proposals/assign-batch/", batch.assign_batch, name="assign-batch"),
     path("proposals/<int:pk>/", records.proposal_detail, name="proposal"),
     path("proposals/<int:pk>/edit/", records.proposal_edit, name="proposal-edit"),
     path("replies/<int:pk>/letter/", records.reply_file, name="reply-file"),

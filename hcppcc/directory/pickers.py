@@ -89,6 +89,25 @@ class PickSeveral(_WithJQuery, autocomplete.ModelSelect2Multiple):
     pass
 
 
+class Preloaded:
+    """A picker that renders its chosen records' labels from ``labels`` (key → label),
+    read once for a whole table of pickers, instead of one query per picker."""
+
+    labels: dict = {}
+
+    def filter_choices_to_render(self, selected_choices):
+        chosen = [int(key) for key in selected_choices if key and str(key).isdigit()]
+        self.choices = [(key, self.labels[key]) for key in chosen if key in self.labels]
+
+
+class PickOnePreloaded(Preloaded, PickOne):
+    pass
+
+
+class PickSeveralPreloaded(Preloaded, PickSeveral):
+    pass
+
+
 def picker_attrs(placeholder) -> dict:
     return {
         "data-placeholder": placeholder,

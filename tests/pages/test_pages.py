@@ -36,6 +36,7 @@ OPENS = {
     "account": EVERYONE,
     "proposals": EVERYONE,
     "proposal-new": {OFFICE, MEMBER},
+    "assign-batch": {OFFICE},
     "assignments": OVERVIEW | {UNIT_A, UNIT_B, MEMBER},
     "supervisions": OVERVIEW | {UNIT_A, UNIT_B, MEMBER},
     "lookback": OVERVIEW,

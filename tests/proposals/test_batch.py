@@ -5,6 +5,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from proposals import services
@@ -61,7 +63,7 @@ def test_one_refused_row_keeps_nothing_and_every_refusal_is_named(walk, office):
 def test_a_proposal_twice_in_a_batch_is_refused(walk, office):
     proposal = accepted(walk, walk.unit_a)
     row = services.BatchRow(proposal, services.batch.suggested_units(proposal))
-    with pytest.raises(ValidationError, match="twice"):
+    with pytest.raises(ValidationError, match="两次"):
         services.proposals_assign_batch(rows=[row, row], by=office)
 
 
@@ -123,3 +125,82 @@ def test_the_api_takes_only_accepted_proposals_and_only_from_the_office(
     assert response.status_code == 403
     assert Proposal.objects.get(pk=submitted.pk).status == S.SUBMITTED
     assert not Assignment.objects.filter(status=AssignmentStatus.ASSIGNED).exists()
+
+
+# --- the page --------------------------------------------------------------------------
+
+
+def _posted(page, **changes) -> dict:
+    """The batch form as the page filled it in, with ``changes`` (field → value)."""
+    formset = page.context["formset"]
+    data = {
+        f"{formset.prefix}-TOTAL_FORMS": str(formset.total_form_count()),
+        f"{formset.prefix}-INITIAL_FORMS": str(formset.initial_form_count()),
+        "assigned_on": "2020-03-20",
+    }
+    for form in formset:
+        for name, value in form.initial.items():
+            key = f"{form.prefix}-{name}"
+            if name == "include":
+                if value:
+                    data[key] = "on"
+            elif value not in (None, []):
+                data[key] = value
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_the_office_assigns_the_sessions_accepted_proposals_from_one_table(client, walk, office):
+    ready = [accepted(walk, walk.unit_a, walk.unit_b) for _ in range(3)]
+    no_units = accepted(walk)
+    client.force_login(office)
+    page = client.get(reverse("pages:assign-batch"))
+    assert page.status_code == 200
+    assert len(page.context["rows"]) == 4
+    data = _posted(page)
+    assert "form-3-include" not in data  # no suggestion, so not ticked
+    response = client.post(reverse("pages:assign-batch"), data)
+    assert response.status_code == 200, response.context["formset"].errors
+    lists = dict(response.context["lists"])
+    assert {unit.pk: len(rows) for unit, rows in lists.items()} == {
+        walk.unit_a.pk: 3,
+        walk.unit_b.pk: 3,
+    }
+    assert all(Proposal.objects.get(pk=p.pk).status == S.ASSIGNED for p in ready)
+    assert Proposal.objects.get(pk=no_units.pk).status == S.ACCEPTED
+
+
+def test_a_refused_row_is_marked_and_nothing_is_assigned(client, walk, office):
+    first, second = accepted(walk, walk.unit_a), accepted(walk, walk.unit_b)
+    client.force_login(office)
+    page = client.get(reverse("pages:assign-batch"))
+    # Meanwhile another clerk assigns the second proposal on its own page.
+    walk.assign(second)
+    response = client.post(reverse("pages:assign-batch"), _posted(page))
+    assert response.status_code == 400
+    assert "form-errors" in response.content.decode()
+    assert Proposal.objects.get(pk=first.pk).status == S.ACCEPTED
+    assert not first.assignments.exists()
+
+
+def test_a_ticked_row_needs_its_lead_unit(client, walk, office):
+    accepted(walk, walk.unit_a)
+    client.force_login(office)
+    page = client.get(reverse("pages:assign-batch"))
+    response = client.post(reverse("pages:assign-batch"), _posted(page, **{"form-0-lead": None}))
+    assert response.status_code == 400
+    assert response.context["formset"].forms[0].errors["lead"]
+    assert not Assignment.objects.exists()
+
+
+def test_the_batch_table_reads_a_fixed_number_of_queries(client, walk, office):
+    client.force_login(office)
+    queries = []
+    for size in (2, 12):
+        while Proposal.objects.filter(status=S.ACCEPTED).count() < size:
+            accepted(walk, walk.unit_a, walk.unit_b)
+        with CaptureQueriesContext(connection) as read:
+            response = client.get(reverse("pages:assign-batch"))
+        assert len(response.context["rows"]) == size
+        queries.append(len(read))
+    assert queries[0] == queries[1], queries
