@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1:8000
 # (docs/operations.md).
 run test test-demo messages: export DJANGO_DEBUG ?= 1
 
-.PHONY: install run test test-demo load bench bench-import lint format messages clean
+.PHONY: install run test test-demo load bench bench-import bench-batch lint format messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,12 @@ bench: install
 # E.g. BENCH_IMPORT_ARGS="--rows 500 2000 8000".
 bench-import: install
 	$(PY) bench/imports.py $(BENCH_IMPORT_ARGS)
+
+# The batch-assignment benchmark (bench/batch.py): accepted proposals assigned to their
+# suggested units in one API request, against a fresh PostgreSQL database (hcppcc_bench_batch)
+# with production settings; seconds and SQL statements per size. E.g. BENCH_BATCH_ARGS="--sizes 500".
+bench-batch: install
+	$(PY) bench/batch.py $(BENCH_BATCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

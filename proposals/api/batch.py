@@ -23,7 +23,7 @@ class BatchUnitSerializer(serializers.Serializer):
 
 
 class BatchRowSerializer(serializers.Serializer):
-    proposal = serializers.PrimaryKeyRelatedField(queryset=scopes.PROPOSALS.model.objects.none())
+    proposal = serializers.IntegerField(help_text=_("An accepted proposal's id."))
     units = BatchUnitSerializer(
         many=True,
         required=False,
@@ -43,11 +43,22 @@ class AssignBatchSerializer(serializers.Serializer):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # A proposal is named among the accepted ones the caller reads.
-        accepted = scopes.PROPOSALS.visible_to(user).filter(status=ProposalStatus.ACCEPTED)
-        self.fields["rows"].child.fields["proposal"].queryset = accepted.prefetch_related(
-            "suggested_units"
+        self.user = user
+
+    def validate_rows(self, rows):
+        """Each row's proposal, read at once (two queries for the whole batch), among the
+        accepted ones the caller reads; the others are named."""
+        accepted = scopes.PROPOSALS.visible_to(self.user).filter(status=ProposalStatus.ACCEPTED)
+        found = accepted.prefetch_related("suggested_units").in_bulk(
+            [row["proposal"] for row in rows]
         )
+        missing = [row["proposal"] for row in rows if row["proposal"] not in found]
+        if missing:
+            raise serializers.ValidationError(
+                _("Not accepted proposals waiting to be assigned: %(ids)s")
+                % {"ids": ", ".join(map(str, missing))}
+            )
+        return [{**row, "proposal": found[row["proposal"]]} for row in rows]
 
     def batch(self) -> list[BatchRow]:
         data = self.validated_data

@@ -80,7 +80,16 @@ def _new_assignment(
         due_on=spec.due_on or _default_due(spec.role, assigned_on),
         round=proposal.handling_round,
     )
-    assignment.full_clean()
+    if assignment.due_on < assigned_on:
+        raise field_error(
+            "units",
+            _("%(unit)s: the reply date %(due)s comes before the assignment date %(on)s.")
+            % {"unit": spec.unit, "due": assignment.due_on, "on": assigned_on},
+        )
+    # The table's constraints are checked here (the dates, just above) and by the callers
+    # (a unit named once), without a query each: a batch of hundreds would spend most of
+    # its time on them. The database holds them all the same.
+    assignment.full_clean(validate_constraints=False)
     assignment.save()
     return assignment
 

@@ -204,3 +204,17 @@ def test_the_batch_table_reads_a_fixed_number_of_queries(client, walk, office):
         assert len(response.context["rows"]) == size
         queries.append(len(read))
     assert queries[0] == queries[1], queries
+
+
+def test_a_reply_date_before_the_assignment_is_refused_in_words(walk, office):
+    proposal = accepted(walk, walk.unit_a)
+    early = services.UnitAssignment(walk.unit_a, AssignmentRole.LEAD, datetime.date(2020, 3, 1))
+    with pytest.raises(services.BatchRefused) as refused:
+        services.proposals_assign_batch(
+            rows=[services.BatchRow(proposal, [early])],
+            by=office,
+            assigned_on=datetime.date(2020, 3, 20),
+        )
+    ((_proposal, reason),) = refused.value.refused
+    assert "2020-03-01" in reason
+    assert not Assignment.objects.exists()
