@@ -8,6 +8,7 @@ from activities.api import views as activities
 from hcppcc.core.api.todo import TodoView
 from hcppcc.core.api.tokens import TokenView
 from hcppcc.directory.api import views as directory
+from hcppcc.notices.api import views as notices
 from proposals.api import views as proposals
 
 router = DefaultRouter()
@@ -34,6 +35,7 @@ router.register("lookback-items", proposals.LookBackItemViewSet, basename="lookb
 router.register("activities", activities.ActivityViewSet, basename="activity")
 router.register("opinion-reports", activities.OpinionReportViewSet, basename="opinionreport")
 router.register("bulletins", activities.BulletinViewSet, basename="bulletin")
+router.register("notifications", notices.NoticeViewSet, basename="notice")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

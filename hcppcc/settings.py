@@ -10,6 +10,7 @@ import datetime
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "hcppcc.directory",
+    "hcppcc.notices",
     "proposals",
     "activities",
     "pages",
@@ -154,6 +156,18 @@ CELERY_TASK_IGNORE_RESULT = True
 # JSON only: a broker message is never unpickled into code.
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
+# What the beat process (``celery -A hcppcc beat``) starts: the units' reminders each
+# morning and, every five minutes, the notices whose e-mail has not gone out yet.
+CELERY_BEAT_SCHEDULE = {
+    "daily-reminders": {
+        "task": "proposals.tasks.send_daily_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "undelivered-notices": {
+        "task": "hcppcc.notices.tasks.deliver_undelivered",
+        "schedule": 5 * 60,
+    },
+}
 
 # Import progress passes from a worker to the web process through the cache, so production
 # (REDIS_URL, e.g. redis://127.0.0.1:6379/1) needs one cache that every process shares.
@@ -228,6 +242,7 @@ LANGUAGE_CODE = env_str("LANGUAGE_CODE", "zh-hans")
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")
+CELERY_TIMEZONE = TIME_ZONE  # the beat schedule's hours are the office's
 USE_I18N = True
 USE_TZ = True
 
@@ -302,6 +317,11 @@ EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "hcppcc@localhost")
+# The site's address as its users reach it (https://…/): notices sent by e-mail link to the
+# page where the matter is dealt with. Left empty, they carry no link.
+HCPPCC_SITE_URL = env_str("HCPPCC_SITE_URL", "")
+# Seconds before a failed e-mail is tried again; the pause doubles each time (at most 30 min).
+HCPPCC_NOTICE_RETRY_SECONDS = env_int("HCPPCC_NOTICE_RETRY_SECONDS", 30)
 
 # --- REST API -------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,13 +1,16 @@
 from django.urls import path
 
 from hcppcc.directory.choices import AccountKind
-from pages import accounts, batch, imports, lists, records, supervision, todo, views, work
+from pages import accounts, batch, imports, lists, notices, records, supervision, todo, views, work
 
 app_name = "pages"
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("todo/", todo.todo, name="todo"),
+    path("notices/", notices.inbox, name="notices"),
+    path("notices/read-all/", notices.notices_read_all, name="notices-read-all"),
+    path("notices/<int:pk>/", notices.notice_open, name="notice"),
     path("account/", accounts.profile, name="account"),
     path("accounts/", accounts.AccountList.as_view(), name="accounts"),
     path("accounts/new/", accounts.account_new, name="account-new"),

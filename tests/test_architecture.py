@@ -20,6 +20,7 @@ LAYERS = (
     ("configuration", ("hcppcc.settings", "hcppcc.env", "hcppcc.celery", "hcppcc")),
     ("core", ("hcppcc.core",)),
     ("directory", ("hcppcc.directory",)),
+    ("notices", ("hcppcc.notices",)),
     ("proposals", ("proposals",)),
     ("activities", ("activities",)),
     ("pages", ("pages",)),

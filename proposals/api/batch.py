@@ -41,14 +41,11 @@ class AssignBatchSerializer(serializers.Serializer):
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-
     def validate_rows(self, rows):
         """Each row's proposal, read at once (two queries for the whole batch), among the
         accepted ones the caller reads; the others are named."""
-        accepted = scopes.PROPOSALS.visible_to(self.user).filter(status=ProposalStatus.ACCEPTED)
+        user = self.context["request"].user
+        accepted = scopes.PROPOSALS.visible_to(user).filter(status=ProposalStatus.ACCEPTED)
         found = accepted.prefetch_related("suggested_units").in_bulk(
             [row["proposal"] for row in rows]
         )

@@ -1,7 +1,7 @@
 """The proposal API: thin ViewSets over the named reads, and every workflow step as one
 POST action that takes the same form and calls the same service as the admin."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -64,7 +64,13 @@ class ProposalViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Workflow
 
     @extend_schema(
         request=AssignBatchSerializer,
-        responses={200: AssignBatchResultSerializer, 400: BatchRefusalSerializer(many=True)},
+        responses={
+            200: AssignBatchResultSerializer,
+            400: OpenApiResponse(
+                description="Nothing assigned: a list of {proposal, detail}, one for each "
+                "refused proposal, or the input's field errors."
+            ),
+        },
     )
     @action(detail=False, methods=["post"], url_path="assign-batch")
     def assign_batch(self, request):
@@ -72,7 +78,7 @@ class ProposalViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Workflow
         lists every refused proposal with its reason (400)."""
         if not workflow.ASSIGN.roles.allow_some(request.user):
             raise PermissionDenied()  # before the input is looked at
-        batch = AssignBatchSerializer(data=request.data, user=request.user)
+        batch = AssignBatchSerializer(data=request.data, context={"request": request})
         batch.is_valid(raise_exception=True)
         data = batch.validated_data
         try:

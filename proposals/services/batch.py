@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from hcppcc.core.workflow.errors import WorkflowError
 from hcppcc.directory.models import User
+from proposals import notices
 from proposals.choices import AssignmentRole
-from proposals.models import Proposal
+from proposals.models import Assignment, Proposal
 from proposals.services.handling import proposal_assign
 from proposals.workflow import UnitAssignment
 
@@ -77,6 +78,7 @@ def proposals_assign_batch(
                     assigned_on=assigned_on,
                     note=note,
                     at=at,
+                    tell=False,
                 )
         except (WorkflowError, ValidationError) as error:
             refused[row.proposal.pk] = _reason(error)
@@ -84,6 +86,9 @@ def proposals_assign_batch(
         raise BatchRefused(
             [(row.proposal, refused[row.proposal.pk]) for row in rows if row.proposal.pk in refused]
         )
+    if at is None:
+        given = Assignment.objects.filter(proposal__in=list(assigned.values()))
+        notices.assigned_in_batch(given.select_related("unit", "proposal").order_by("pk"))
     return [assigned[row.proposal.pk] for row in rows]
 
 

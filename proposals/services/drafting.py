@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from hcppcc.core.records import check_unchanged
 from hcppcc.core.workflow.errors import WorkflowError
 from hcppcc.directory.models import HandlingUnit, Member, User
-from proposals import workflow
+from proposals import notices, workflow
 from proposals.choices import (
     CoSignerStatus,
     ProposalAction,
@@ -264,6 +264,7 @@ def proposal_submit(
     if proposal.proposer_kind == ProposerKind.JOINT and pending.exists():
         deadline = deadlines().cosign_deadline(timezone.localdate(now))
         pending.filter(deadline__isnull=True).update(deadline=deadline, updated_at=now)
+        notices.cosigning_invited(proposal, pending.select_related("member__user"), at=at)
         return move_proposal(
             proposal, ProposalAction.SUBMIT, ProposalStatus.AWAITING_COSIGNERS, by=by, at=at
         )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from hcppcc.core.workflow.errors import IllegalTransition
 from hcppcc.directory.models import HandlingUnit, User
-from proposals import workflow
+from proposals import notices, workflow
 from proposals.choices import (
     AssignmentAction,
     AssignmentRole,
@@ -103,15 +103,18 @@ def proposal_assign(
     assigned_on: datetime.date | None = None,
     note: str = "",
     at: datetime.datetime | None = None,
+    tell: bool = True,
 ) -> Proposal:
-    """Assign an accepted proposal (交办): one lead and any joint units, or separate units."""
+    """Assign an accepted proposal (交办): one lead and any joint units, or separate units.
+    Each unit's contacts are told (``tell``; a batch tells each unit once instead)."""
     proposal = begin_proposal_step(proposal, workflow.ASSIGN, by, at)
     if len({spec.unit.pk for spec in units}) != len(units):
         raise field_error("units", _("A unit is named twice."))
     _check_roles([spec.role for spec in units])
     assigned_on = assigned_on or timezone.localdate(now_or(at))
-    for spec in units:
-        _new_assignment(proposal, spec, assigned_on)
+    created = [_new_assignment(proposal, spec, assigned_on) for spec in units]
+    if tell:
+        notices.assigned(created, at=at)
     names = "、".join(f"{spec.unit}（{spec.role.label}）" for spec in units)
     return move_proposal(
         proposal,
@@ -159,6 +162,7 @@ def _add_unit(
     _check_roles([role for _unit, role in active] + [role])
     assigned_on = timezone.localdate(now_or(at))
     assignment = _new_assignment(proposal, UnitAssignment(unit, role, due_on), assigned_on)
+    notices.assigned([assignment], at=at)
     Transition.objects.create(
         proposal=proposal,
         assignment=assignment,
@@ -267,6 +271,7 @@ def return_request_decide(
     workflow.DECIDE_RETURN.check(request, by, at=at)
     action = AssignmentAction.APPROVE_RETURN if approve else AssignmentAction.REJECT_RETURN
     _record_decision(request, approve=approve, note=note, by=by, at=at)
+    notices.request_decided(request, what=_("to return it"), approved=approve, at=at)
     if approve:
         assignment.completed_at = now_or(at)
         move_assignment(
@@ -338,6 +343,7 @@ def extension_request_decide(
         if reason := workflow.ASSIGNMENT_BEING_HANDLED.refusal(assignment, now_or(at)):
             raise IllegalTransition(reason)
     _record_decision(request, approve=approve, note=note, by=by, at=at)
+    notices.request_decided(request, what=_("for more time"), approved=approve, at=at)
     if approve:
         old_due = assignment.due_on
         assignment.due_on = old_due + datetime.timedelta(days=request.days)

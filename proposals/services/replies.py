@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hcppcc.directory.models import User
-from proposals import workflow
+from proposals import notices, workflow
 from proposals.choices import (
     ANSWERING_ROLES,
     AssignmentAction,
@@ -112,6 +112,7 @@ def reply_approve(
         fields=["completed_at"],
     )
     mark_replied_when_answered(assignment.proposal, by=by, at=at)
+    notices.reply_approved(reply, at=at)
     return reply
 
 
@@ -170,6 +171,7 @@ def reply_send_back(
         at=at,
         note=reason,
     )
+    notices.reply_sent_back(reply, reason, at=at)
     return reply
 
 

@@ -50,3 +50,7 @@ def a_bit_of_everything(walk, leader):  # noqa: F811 (walk is the imported fixtu
         Activity.objects.create(kind=kind, title=f"活动{n}", starts_on=day)
         Bulletin.objects.create(year=2020, number=n + 1, issued_on=day)
         OpinionReport.objects.create(title=f"信息{n}", received_on=day)
+    from hcppcc.notices.services import notify
+
+    for n in range(2):  # the office's own notices (the units have theirs from the walk)
+        notify([walk.office], kind="reply_submitted", title=f"通知{n}")

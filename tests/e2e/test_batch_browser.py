@@ -1,6 +1,6 @@
 """批量交办 in Chromium: the office assigns 50 accepted proposals from one table, one of
 them to another lead unit than suggested, and unticks one; the units' to-do counts show
-what landed on their desks, and a member's count falls to zero once they have answered."""
+what landed on their desks, each unit with one unread notice of the batch."""
 
 import pytest
 
@@ -57,6 +57,12 @@ def test_the_office_assigns_fifty_proposals_in_one_form(
     unit_a.page.wait_for_selector("#todo-panel:not([hidden])")
     assert unit_a.page.inner_text("#queue-to_acknowledge [data-count]") == str(BATCH - 2)
     unit_a.shot("unit-a-desk-after-the-batch")
+    # One notice for the whole batch, unread, in the inbox.
+    unit_a.page.wait_for_selector("#notice-count:not([hidden])", state="attached")
+    assert unit_a.page.inner_text("#notice-count") == "1"
+    unit_a.go("/notices/")
+    assert unit_a.page.locator(".notice[data-unread='1']").count() == 1
+    unit_a.shot("unit-a-notices")
     unit_b = screen()
     unit_b.sign_in("unit_b", PASSWORD)
     assert _todo_count(unit_b) == "1"

@@ -33,6 +33,7 @@ OPENS = {
     "dashboard": OVERVIEW,
     # Whoever has work that can wait on them: everyone but the auditor, who only reads.
     "todo": EVERYONE - {AUDITOR},
+    "notices": EVERYONE,
     "account": EVERYONE,
     "proposals": EVERYONE,
     "proposal-new": {OFFICE, MEMBER},
@@ -77,6 +78,9 @@ RECORD_PAGES = {
     # tests/pages/test_record_proposal.py
     "proposal-attachment",
     "proposal-detach",
+    # tests/notices/test_notices.py
+    "notice",
+    "notices-read-all",
     # tests/pages/test_accounts.py
     "account-detail",
     "account-active",

@@ -1,0 +1,1 @@
+from tests.proposals.conftest import proposer, reference, session, walk  # noqa: F401
