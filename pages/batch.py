@@ -25,7 +25,6 @@ from pages.access import opens_for
 from proposals import scopes, services, workflow
 from proposals.choices import AssignmentRole, ProposalStatus
 from proposals.models import Assignment, Category
-from proposals.services.batch import suggested_units
 from proposals.workflow import UnitAssignment
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -119,7 +118,7 @@ def _key(value) -> int | None:
 
 
 def _initial(proposal) -> dict:
-    units = [spec.unit.pk for spec in suggested_units(proposal)]
+    units = [spec.unit.pk for spec in workflow.suggested_assignments(proposal)]
     return {
         "proposal": proposal.pk,
         "include": bool(units),

@@ -227,14 +227,21 @@ class UnitAssignment:
     due_on: date | None = None
 
 
-def _suggested_rows(proposal) -> list[dict]:
-    """The units the proposer suggests, as the first rows of the assignment: the first to
-    lead, the others jointly (the clerk changes what the office decides otherwise)."""
-    units = list(proposal.suggested_units.order_by("sort_order", "name"))
+def suggested_assignments(proposal, due_on: date | None = None) -> list[UnitAssignment]:
+    """The units the proposer suggests, as assignments: the first (in the office's order of
+    units) to lead, the others jointly. Reads ``proposal.suggested_units.all()``, so a
+    prefetch serves a whole batch."""
+    units = sorted(proposal.suggested_units.all(), key=lambda unit: (unit.sort_order, unit.name))
     return [
-        {"unit": unit, "role": AssignmentRole.LEAD if index == 0 else AssignmentRole.JOINT}
+        UnitAssignment(unit, AssignmentRole.LEAD if index == 0 else AssignmentRole.JOINT, due_on)
         for index, unit in enumerate(units)
     ]
+
+
+def _suggested_rows(proposal) -> list[dict]:
+    """The suggested units as the first rows of the assign form (the clerk changes what
+    the office decides otherwise)."""
+    return [{"unit": s.unit, "role": s.role} for s in suggested_assignments(proposal)]
 
 
 def on_behalf(step: Step, record, user) -> bool:

@@ -7,8 +7,8 @@ from rest_framework import serializers
 from hcppcc.directory.models import HandlingUnit
 from proposals import scopes
 from proposals.choices import AssignmentRole, ProposalStatus
-from proposals.services.batch import BatchRow, suggested_units
-from proposals.workflow import UnitAssignment
+from proposals.services.batch import BatchRow
+from proposals.workflow import UnitAssignment, suggested_assignments
 
 # Rows one request may carry: a plenary session's proposals with room to spare.
 MAX_ROWS = 1000
@@ -68,7 +68,7 @@ class AssignBatchSerializer(serializers.Serializer):
                     for u in row["units"]
                 ]
             else:
-                units = suggested_units(row["proposal"], due_on)
+                units = suggested_assignments(row["proposal"], due_on)
             rows.append(BatchRow(row["proposal"], units))
         return rows
 

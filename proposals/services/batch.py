@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from hcppcc.core.workflow.errors import WorkflowError
 from hcppcc.directory.models import User
 from proposals import notices
-from proposals.choices import AssignmentRole
 from proposals.models import Assignment, Proposal
 from proposals.services.handling import proposal_assign
 from proposals.workflow import UnitAssignment
@@ -90,13 +89,3 @@ def proposals_assign_batch(
         given = Assignment.objects.filter(proposal__in=list(assigned.values()))
         notices.assigned_in_batch(given.select_related("unit", "proposal").order_by("pk"))
     return [assigned[row.proposal.pk] for row in rows]
-
-
-def suggested_units(proposal: Proposal, due_on: datetime.date | None = None) -> list:
-    """The units its proposer suggests, as a batch row's units: the first to lead, the
-    others jointly (``proposal.suggested_units`` prefetched reads no more)."""
-    units = sorted(proposal.suggested_units.all(), key=lambda unit: (unit.sort_order, unit.name))
-    return [
-        UnitAssignment(unit, AssignmentRole.LEAD if index == 0 else AssignmentRole.JOINT, due_on)
-        for index, unit in enumerate(units)
-    ]

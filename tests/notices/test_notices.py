@@ -193,3 +193,18 @@ def test_the_inbox_reads_a_fixed_number_of_queries(
     client.force_login(unit_a_user)
     with django_assert_num_queries(5):
         assert len(client.get(reverse("notice-list")).json()["results"]) == size
+
+
+def test_the_inbox_page_reads_a_fixed_number_of_queries(client, unit_a_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(unit_a_user)
+    queries = []
+    for size in (1, 8):
+        while Notice.objects.count() < size:
+            services.notify([unit_a_user], kind="assigned", title="新交办")
+        with CaptureQueriesContext(connection) as read:
+            assert client.get(reverse("pages:notices")).status_code == 200
+        queries.append(len(read))
+    assert queries[0] == queries[1], queries

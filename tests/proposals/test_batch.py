@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from proposals import services
+from proposals import services, workflow
 from proposals.choices import AssignmentRole, AssignmentStatus
 from proposals.choices import ProposalStatus as S
 from proposals.models import Assignment, Proposal, Transition
@@ -31,7 +31,7 @@ def test_a_batch_assigns_each_proposal_to_its_suggested_units(walk, office):
         unit.save()
     first = accepted(walk, walk.unit_a, walk.unit_b)
     second = accepted(walk, walk.unit_b)
-    rows = [services.BatchRow(p, services.batch.suggested_units(p)) for p in (first, second)]
+    rows = [services.BatchRow(p, workflow.suggested_assignments(p)) for p in (first, second)]
     assigned = services.proposals_assign_batch(
         rows=rows, by=office, assigned_on=datetime.date(2020, 3, 20)
     )
@@ -48,7 +48,7 @@ def test_one_refused_row_keeps_nothing_and_every_refusal_is_named(walk, office):
     no_units = accepted(walk)
     submitted = walk.to(S.SUBMITTED)
     rows = [
-        services.BatchRow(good, services.batch.suggested_units(good)),
+        services.BatchRow(good, workflow.suggested_assignments(good)),
         services.BatchRow(no_units, []),
         services.BatchRow(submitted, [services.UnitAssignment(walk.unit_a, AssignmentRole.LEAD)]),
     ]
@@ -62,14 +62,14 @@ def test_one_refused_row_keeps_nothing_and_every_refusal_is_named(walk, office):
 
 def test_a_proposal_twice_in_a_batch_is_refused(walk, office):
     proposal = accepted(walk, walk.unit_a)
-    row = services.BatchRow(proposal, services.batch.suggested_units(proposal))
+    row = services.BatchRow(proposal, workflow.suggested_assignments(proposal))
     with pytest.raises(ValidationError, match="两次"):
         services.proposals_assign_batch(rows=[row, row], by=office)
 
 
 def test_only_the_office_assigns_in_a_batch(walk, unit_a_user):
     proposal = accepted(walk, walk.unit_a)
-    row = services.BatchRow(proposal, services.batch.suggested_units(proposal))
+    row = services.BatchRow(proposal, workflow.suggested_assignments(proposal))
     with pytest.raises(services.BatchRefused):
         services.proposals_assign_batch(rows=[row], by=unit_a_user)
 

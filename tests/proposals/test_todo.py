@@ -171,3 +171,18 @@ def test_an_auditor_has_no_todo_page(client, auditor):
     client.force_login(auditor)
     assert client.get(reverse("pages:todo")).status_code == 403
     assert 'id="todo-count"' not in client.get(reverse("pages:proposals")).content.decode()
+
+
+def test_the_todo_page_reads_a_fixed_number_of_queries(client, walk, office):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(office)
+    queries = []
+    for size in (1, 6):
+        while Proposal.objects.filter(status=S.SUBMITTED).count() < size:
+            walk.to(S.SUBMITTED)
+        with CaptureQueriesContext(connection) as read:
+            assert client.get(reverse("pages:todo")).status_code == 200
+        queries.append(len(read))
+    assert queries[0] == queries[1], queries
